@@ -1,0 +1,51 @@
+# ssi-analysis — run `make` to list the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SAMPLE ?= data/raw/sample
+PROCESSED ?= data/processed
+REPORTS ?= reports
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+.PHONY: help
+help: ## List the targets
+	@$(PYTHON) -c "import re,sys; [print(f'  {m[0]:<10} {m[1]}') for m in re.findall(r'^([a-z-]+):.*?## (.*)$$', open('Makefile').read(), re.M)]"
+
+.PHONY: env
+env: $(STAMP) ## Create .venv and install the kit (editable) with its test tools
+
+.PHONY: dev
+dev: env ## Add JupyterLab and ruff to .venv for interactive work
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+
+.PHONY: report
+report: env ## Ingest the bundled sample and write reports/index.html
+	$(PY) -m ssi_analysis ingest $(SAMPLE)/member --out $(PROCESSED)
+	$(PY) -m ssi_analysis report --out $(REPORTS)
+	@echo "Open $(REPORTS)/index.html"
+
+.PHONY: test
+test: env ## Run the whole test suite
+	MPLBACKEND=Agg $(PY) -m pytest
+
+.PHONY: lint
+lint: dev ## Lint the module and tests with ruff
+	$(VENV)/bin/ruff check ssi_analysis tests benchmarks
+
+.PHONY: sample
+sample: env ## Regenerate the bundled sample in data/raw/sample (deterministic)
+	$(PY) -m ssi_analysis sample --out $(SAMPLE)
+
+.PHONY: clean
+clean: ## Delete generated files (data/processed, reports); never touches data/raw
+	find $(PROCESSED) -mindepth 1 ! -name .gitkeep -delete
+	find $(REPORTS) -mindepth 1 ! -name .gitkeep -delete

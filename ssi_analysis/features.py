@@ -1,0 +1,188 @@
+"""Align snapshots and activity to periods: pillar changes and activity over the same days.
+
+The unit of analysis is a change over an interval, never a level (``methods.md`` §0):
+per member, the last snapshot of each period, the pillar change since the previous one,
+and each activity summed over exactly the same days — and over the same-length window
+``k`` periods earlier for lag ``k`` — computed with one cumulative-count pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .io import activity_coverage
+from .schema import PILLARS
+
+#: Accepted interval lengths (days) between consecutive period-end snapshots.
+INTERVAL_DAYS = {"W": (6, 8), "M": (25, 35)}
+
+
+def _check_freq(freq: str) -> str:
+    f = str(freq).upper()
+    if f not in INTERVAL_DAYS:
+        raise ValueError(f"freq must be 'W' (weeks) or 'M' (months), got {freq!r}")
+    return f
+
+
+def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
+    """Take each member's last snapshot per period and its change since the previous one.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots (one per member-day), canonical columns.
+    freq : {"W", "M"}, default "W"
+        Calendar weeks (Monday to Sunday) or calendar months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per member and period with a previous snapshot: ``member_id, period,
+        date, prev_date, gap_days, usable`` and per pillar ``<p>`` (level), ``start_<p>``
+        (level at the previous snapshot) and ``d_<p>`` (change; for weeks scaled to
+        7 days). ``usable`` is True for intervals of 6–8 days (weeks) or 25–35 days
+        (months); longer gaps are kept for charts but not for models.
+    """
+    freq = _check_freq(freq)
+    cols = ["member_id", "date", "ssi", *PILLARS]
+    df = snapshots[cols].sort_values(["member_id", "date"], kind="stable")
+    period = df["date"].dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    df = df.assign(period=period.astype("datetime64[ns]"))
+    last = df.groupby(["member_id", "period"], sort=True, as_index=False).last()
+    prev = last.groupby("member_id", sort=False)[["date", "ssi", *PILLARS]].shift(1)
+    out = last.assign(prev_date=prev["date"])
+    out["gap_days"] = (out["date"] - out["prev_date"]).dt.days
+    scale = 7.0 / out["gap_days"] if freq == "W" else 1.0
+    for p in ("ssi", *PILLARS):
+        out[f"start_{p}"] = prev[p]
+        out[f"d_{p}"] = (out[p] - prev[p]) * scale
+    lo, hi = INTERVAL_DAYS[freq]
+    out["usable"] = out["gap_days"].between(lo, hi)
+    out = out[out["prev_date"].notna()].reset_index(drop=True)
+    out["gap_days"] = out["gap_days"].astype(int)
+    return out
+
+
+def window_counts(
+    changes: pd.DataFrame,
+    activity: pd.DataFrame,
+    *,
+    activities: list[str] | None = None,
+    max_lag: int = 1,
+    freq: str = "W",
+    coverage: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Sum each activity over each change's interval and the intervals before it.
+
+    For a change over the days ``(prev_date, date]`` the lag-``k`` window is the same
+    days shifted back ``k`` weeks (or ``k`` months). Weekly counts are scaled to 7 days
+    like the change. A window that is not entirely inside the activity's coverage is
+    missing (NaN), never zero.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Output of :func:`period_changes`.
+    activity : pandas.DataFrame
+        Long activity counts (``member_id, date, activity, count``).
+    activities : list of str, optional
+        Activities to use; default: every activity with coverage.
+    max_lag : int, default 1
+        Largest lag (in periods).
+    freq : {"W", "M"}
+        Must match :func:`period_changes`.
+    coverage : pandas.DataFrame, optional
+        Tracked dates per member and activity; default :func:`activity_coverage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``changes`` with one column ``<activity>_l<k>`` per activity and lag.
+    """
+    freq = _check_freq(freq)
+    if max_lag < 0:
+        raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
+    cov = activity_coverage(activity) if coverage is None else coverage
+    if activities is None:
+        activities = sorted(set(cov["activity"]) | set(activity["activity"].unique()))
+    out = changes.copy()
+    if out.empty:
+        for a in activities:
+            for k in range(max_lag + 1):
+                out[f"{a}_l{k}"] = pd.Series(dtype=float)
+        return out
+    members = pd.Index(sorted(set(out["member_id"]) | set(activity["member_id"])))
+    wi = members.get_indexer(out["member_id"])
+    t1_dates = [out["date"]]
+    t0_dates = [out["prev_date"]]
+    for k in range(1, max_lag + 1):
+        if freq == "W":
+            t1_dates.append(out["date"] - pd.Timedelta(days=7 * k))
+            t0_dates.append(out["prev_date"] - pd.Timedelta(days=7 * k))
+        else:
+            t1_dates.append(out["date"] - pd.DateOffset(months=k))
+            t0_dates.append(out["prev_date"] - pd.DateOffset(months=k))
+    lows = [activity["date"].min() if len(activity) else out["prev_date"].min(),
+            *(d.min() for d in t0_dates)]
+    highs = [activity["date"].max() if len(activity) else out["date"].max(), out["date"].max()]
+    d0 = min(lows) - pd.Timedelta(days=1)
+    n_days = (max(highs) - d0).days + 2
+    scale = 7.0 / out["gap_days"].to_numpy() if freq == "W" else 1.0
+    ai = members.get_indexer(activity["member_id"])
+    ad = (activity["date"] - d0).dt.days.to_numpy()
+    cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
+    for a in activities:
+        sel = (activity["activity"] == a).to_numpy()
+        flat = np.bincount(ai[sel] * n_days + ad[sel] + 1,
+                           weights=activity["count"].to_numpy()[sel].astype(float),
+                           minlength=len(members) * n_days)
+        cum = flat.reshape(len(members), n_days).cumsum(axis=1)
+        c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
+        start = np.full(len(members), np.iinfo(np.int64).max)
+        end = np.full(len(members), np.iinfo(np.int64).min)
+        np.minimum.at(start, c["mi"].to_numpy(), (c["start"] - d0).dt.days.to_numpy())
+        np.maximum.at(end, c["mi"].to_numpy(), (c["end"] - d0).dt.days.to_numpy())
+        for k in range(max_lag + 1):
+            t1 = (t1_dates[k] - d0).dt.days.to_numpy()
+            t0 = (t0_dates[k] - d0).dt.days.to_numpy()
+            vals = (cum[wi, t1 + 1] - cum[wi, t0 + 1]) * scale
+            covered = (start[wi] <= t0 + 1) & (t1 <= end[wi])
+            out[f"{a}_l{k}"] = np.where(covered, vals, np.nan)
+    return out
+
+
+def align(
+    snapshots: pd.DataFrame,
+    activity: pd.DataFrame,
+    *,
+    freq: str = "W",
+    max_lag: int = 1,
+    activities: list[str] | None = None,
+    coverage: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Build the analysis panel: period changes with activity windows.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots.
+    activity : pandas.DataFrame
+        Long activity counts (with coverage in ``attrs`` or given separately).
+    freq : {"W", "M"}
+        Period length.
+    max_lag : int
+        Largest lag in periods.
+    activities : list of str, optional
+        Activities to include.
+    coverage : pandas.DataFrame, optional
+        Tracked dates per member and activity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`period_changes` and :func:`window_counts`.
+    """
+    changes = period_changes(snapshots, freq=freq)
+    return window_counts(changes, activity, activities=activities, max_lag=max_lag, freq=freq,
+                         coverage=coverage)

@@ -1,0 +1,122 @@
+"""Names shared by every stage: pillars, activities and the canonical table columns.
+
+Everything that spells a column name or a pillar lives here, so that the rest of the
+kit (and the notebooks) never retype a string.
+"""
+
+from __future__ import annotations
+
+PILLARS: tuple[str, ...] = ("brand", "people", "insights", "relationships")
+"""Canonical pillar names, in the order used everywhere."""
+
+PILLAR_LABELS: dict[str, str] = {
+    "brand": "Establish your professional brand",
+    "people": "Find the right people",
+    "insights": "Engage with insights",
+    "relationships": "Build relationships",
+}
+"""Display names, as LinkedIn's SSI page shows them."""
+
+LINKEDIN_PILLARS: dict[str, str] = {
+    "PROFESSIONAL_BRAND": "brand",
+    "FIND_RIGHT_PEOPLE": "people",
+    "INSIGHT_ENGAGEMENT": "insights",
+    "STRONG_RELATIONSHIP": "relationships",
+}
+"""LinkedIn's internal pillar enum (``salesApiSsi``) mapped to canonical names."""
+
+PILLAR_MAX = 25.0
+SSI_MAX = 100.0
+
+ACTIVITIES: tuple[str, ...] = (
+    "posts",
+    "reposts",
+    "comments",
+    "reactions",
+    "votes",
+    "connections",
+    "invitations_sent",
+    "messages_sent",
+    "searches",
+    "profile_views",
+    "leads_saved",
+    "accounts_saved",
+    "inmails_sent",
+    "days_active",
+)
+"""Canonical activity names (Sales Navigator adds the last six)."""
+
+ACTIVITY_LABELS: dict[str, str] = {
+    "posts": "posts",
+    "reposts": "reposts",
+    "comments": "comments",
+    "reactions": "reactions",
+    "votes": "poll votes",
+    "connections": "new connections",
+    "invitations_sent": "invitations sent",
+    "messages_sent": "messages sent",
+    "searches": "searches",
+    "profile_views": "profile views",
+    "leads_saved": "leads saved",
+    "accounts_saved": "accounts saved",
+    "inmails_sent": "InMails sent",
+    "days_active": "days active",
+}
+
+SNAPSHOT_COLUMNS: tuple[str, ...] = (
+    "member_id",
+    "date",
+    "captured_at",
+    "ssi",
+    *PILLARS,
+    "industry_rank",
+    "network_rank",
+    "industry_ssi",
+    "network_ssi",
+    "industry",
+    "source",
+)
+"""Columns of the canonical snapshot table, in order."""
+
+ACTIVITY_COLUMNS: tuple[str, ...] = ("member_id", "date", "activity", "count")
+"""Columns of the canonical (long) activity table."""
+
+COVERAGE_COLUMNS: tuple[str, ...] = ("member_id", "activity", "start", "end", "source")
+"""Columns of the activity coverage table: which dates a source tracks, per activity."""
+
+LOG_COLUMNS: tuple[str, ...] = ("member_id", "date", "rule", "action", "detail", "source")
+"""Columns of the cleaning log."""
+
+BANDS: tuple[tuple[float, float, str], ...] = (
+    (0, 30, "below average"),
+    (30, 50, "ordinary"),
+    (50, 70, "above average"),
+    (70, 100.001, "solid"),
+)
+"""SSI bands as (low, high, label); a score belongs to the band with low < score <= high."""
+
+
+def ssi_band(score: float) -> str:
+    """Return the band label of an SSI score.
+
+    Parameters
+    ----------
+    score : float
+        SSI on the 0–100 scale (the displayed, rounded score is used for the band).
+
+    Returns
+    -------
+    str
+        ``"below average"`` (0–30), ``"ordinary"`` (31–50), ``"above average"``
+        (51–70) or ``"solid"`` (71+).
+
+    Examples
+    --------
+    >>> ssi_band(52.6)
+    'above average'
+    """
+    shown = round(float(score))
+    for low, high, label in BANDS:
+        if shown <= high and (shown > low or low == 0):
+            return label
+    return "solid"

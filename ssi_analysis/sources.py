@@ -1,0 +1,222 @@
+"""Finding input files: paths, folders, globs and zip archives, read safely.
+
+Only this module and :mod:`ssi_analysis.io` open user files. Zip archives are read in
+memory (never extracted), with bounded decompression and no path-traversal names.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import DataError
+
+#: Largest total uncompressed size read from one zip archive.
+MAX_ZIP_BYTES = 2 * 1024**3
+#: Largest compression ratio accepted for a zip member (zip bombs exceed it).
+MAX_ZIP_RATIO = 200
+_IGNORED = re.compile(r"(^|/)(\.|__MACOSX/|~\$)|\.(DS_Store|tmp)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file, on disk or inside a zip archive.
+
+    Attributes
+    ----------
+    name : str
+        What error messages and the ``source`` column call it (``archive.zip/inner.csv``
+        for zip members).
+    path : pathlib.Path
+        The file on disk (the archive, for zip members).
+    member : str or None
+        The name inside the archive, or None for plain files.
+    """
+
+    name: str
+    path: Path
+    member: str | None = None
+    label: str = ""
+
+    @property
+    def short(self) -> str:
+        """Return the name relative to the argument it was found under (for ``source``)."""
+        return self.label or self.basename
+
+    @property
+    def basename(self) -> str:
+        """Return the file's own name (without folders)."""
+        return PurePosixPath(self.member).name if self.member else self.path.name
+
+    @property
+    def parent_names(self) -> tuple[str, ...]:
+        """Return the folder names above the file, innermost first (archive name included)."""
+        if self.member:
+            parts = list(PurePosixPath(self.member).parts[:-1])[::-1]
+            return (*parts, self.path.stem)
+        return tuple(p.name for p in self.path.parents)
+
+    def read_bytes(self) -> bytes:
+        """Return the file's bytes.
+
+        Raises
+        ------
+        DataError
+            When the file cannot be read, or a zip member is damaged.
+        """
+        try:
+            if self.member is None:
+                return self.path.read_bytes()
+            with zipfile.ZipFile(self.path) as zf:
+                info = zf.getinfo(self.member)
+                _check_zip_member(info, self.path)
+                with zf.open(info) as fh:
+                    data = fh.read(info.file_size + 1)
+                if len(data) > info.file_size:
+                    raise DataError("zip member is larger than its header says", path=self.name)
+                return data
+        except DataError:
+            raise
+        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
+            raise DataError(f"cannot read the file ({exc})", path=self.name) from None
+
+
+def _check_zip_member(info: zipfile.ZipInfo, archive: Path) -> None:
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+        raise DataError(f"zip member name {name!r} points outside the archive; refusing to read it",
+                        path=archive)
+    if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
+        raise DataError(f"zip member {name!r} expands {info.file_size // max(info.compress_size, 1)}"
+                        f"-fold (a zip bomb?); refusing to read it", path=archive)
+
+
+def _zip_sources(path: Path) -> list[Source]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = 0
+            out = []
+            for info in infos:
+                _check_zip_member(info, path)
+                if info.is_dir() or _IGNORED.search(info.filename):
+                    continue
+                total += info.file_size
+                if total > MAX_ZIP_BYTES:
+                    raise DataError(f"the archive expands to more than {MAX_ZIP_BYTES >> 30} GB",
+                                    path=path)
+                out.append(Source(f"{path}/{info.filename}", path, info.filename,
+                                  f"{path.name}/{info.filename}"))
+            return out
+    except zipfile.BadZipFile:
+        raise DataError("not a readable zip archive (truncated or damaged download?)",
+                        path=path) from None
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    root = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            p = Path(dirpath) / f
+            rel = p.relative_to(folder).as_posix()
+            if _IGNORED.search(rel):
+                continue
+            if p.is_symlink():
+                target = p.resolve()
+                if root != target and root not in target.parents:
+                    raise DataError("is a symbolic link that points outside the input folder",
+                                    path=p)
+            yield p
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+    """Expand paths, folders, globs and zip archives into a sorted list of sources.
+
+    Parameters
+    ----------
+    paths : iterable of str or os.PathLike
+        Files, folders (searched recursively), glob patterns or ``.zip`` archives.
+
+    Returns
+    -------
+    list of Source
+        Every file found, in a deterministic order.
+
+    Raises
+    ------
+    DataError
+        When a path does not exist or a pattern matches nothing.
+    """
+    out: list[Source] = []
+    for raw in paths:
+        text = os.fspath(raw)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise DataError("the pattern matches no file", path=text)
+            out.extend(expand(matches))
+            continue
+        p = Path(text)
+        if not p.exists():
+            raise DataError("no such file or folder", path=text)
+        if p.is_dir():
+            for f in _walk(p):
+                if zipfile.is_zipfile(f) and f.suffix.lower() == ".zip":
+                    out.extend(_zip_sources(f))
+                else:
+                    out.append(Source(str(f), f, None, f"{p.name}/{f.relative_to(p).as_posix()}"))
+        elif p.suffix.lower() == ".zip":
+            out.extend(_zip_sources(p))
+        else:
+            out.append(Source(str(p), p, None, p.name))
+    seen: set[str] = set()
+    unique = []
+    for s in out:
+        if s.name not in seen:
+            seen.add(s.name)
+            unique.append(s)
+    return unique
+
+
+def decode_text(data: bytes, source: Source) -> str:
+    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw bytes.
+    source : Source
+        For error messages.
+
+    Returns
+    -------
+    str
+        The text with a leading BOM removed and line ends normalised to ``\\n``.
+
+    Raises
+    ------
+    DataError
+        For binary files and text in other encodings.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("is not valid UTF-16 text", path=source.name) from None
+    else:
+        if b"\x00" in data[:4096]:
+            raise DataError("is a binary file, not text (expected CSV or JSON)", path=source.name)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataError("is not UTF-8 text (re-save it as UTF-8 CSV)", path=source.name,
+                            row=line) from None
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

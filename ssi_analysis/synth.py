@@ -1,0 +1,743 @@
+"""Deterministic synthetic SSI histories with planted effects, and the bundled sample.
+
+Two generators share one activity model (``methods.md`` §5.1):
+
+* :func:`make_synthetic` — the realistic tier: daily activity counts driven by a shared
+  AR(1) "time on LinkedIn" (so activities move together), a weekday rhythm, bursts of
+  invitations and an optional ramp; each pillar responds to activity with a 1–7 day delay,
+  decays slowly towards the member's habitual level, is capped to 0–25 and observed
+  with snapshot noise, missing days, tracker outages and same-day duplicate captures.
+* :func:`make_linear_panel` — the model-consistent tier: the weekly pillar change is
+  exactly ``alpha_i + tau_w + sum_k beta_k x_{w-k} + e``, for exact-recovery tests.
+
+:func:`write_sample` turns a realistic history into the files users really have: one
+``salesApiSsi`` JSON payload per capture, as a tracker saves them, and a LinkedIn
+"Get a copy of your data" folder. Every name in it is obviously fictional.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import signal, stats
+
+from .schema import LINKEDIN_PILLARS, PILLAR_MAX, PILLARS
+
+#: Planted effects of the bundled sample: total pillar points per single action,
+#: spread over the 1–7 day response kernel. Every pair not listed is a planted null.
+DEFAULT_EFFECTS: dict[tuple[str, str], float] = {
+    ("posts", "brand"): 0.12,
+    ("posts", "insights"): 0.15,
+    ("comments", "insights"): 0.06,
+    ("invitations_sent", "people"): 0.03,
+    ("connections", "relationships"): 0.05,
+}
+
+#: Activities the realistic generator produces, with their mean count on a weekday.
+DAILY_RATES: dict[str, float] = {
+    "posts": 0.32,
+    "reposts": 0.12,
+    "comments": 0.8,
+    "reactions": 3.0,
+    "invitations_sent": 0.7,
+    "messages_sent": 1.6,
+}
+
+#: Pillar response kernel over days 0..6 after an action (sums to 1).
+RESPONSE_KERNEL = np.array([0.10, 0.30, 0.25, 0.15, 0.10, 0.06, 0.04])
+
+_WEEKDAY_RHYTHM = np.array([1.1, 1.2, 1.2, 1.15, 0.95, 0.3, 0.25])
+_FICTIONAL_FIRST = (
+    "Ada", "Bram", "Cleo", "Dario", "Edda", "Fenn", "Gala", "Hugo", "Ines", "Jonas",
+    "Kira", "Lior", "Mara", "Nico", "Orla", "Pavel", "Quinn", "Rhea", "Soren", "Tove",
+)
+_FICTIONAL_LAST = (
+    "Example", "Sample", "Placeholder", "Testington", "Fakename", "Mockley",
+    "Dummyson", "Notreal", "Fixture", "Specimen",
+)
+
+
+@dataclass(frozen=True)
+class SyntheticData:
+    """A synthetic history: what was observed, and the truth behind it.
+
+    Attributes
+    ----------
+    snapshots : pandas.DataFrame
+        Observed snapshots in the canonical snapshot columns, with missing days, outages
+        and same-day duplicate captures; ``captured_at`` in UTC.
+    activity : pandas.DataFrame
+        Daily counts in the canonical long activity form (zero days omitted).
+    truth : pandas.DataFrame
+        One row per activity x pillar: ``activity, pillar, effect`` (points per action;
+        0 for planted nulls).
+    levels : pandas.DataFrame
+        The true daily pillar levels (before snapshot noise), for diagnostics.
+    members : pandas.DataFrame
+        ``member_id, name, tz, industry`` (fictional).
+    """
+
+    snapshots: pd.DataFrame
+    activity: pd.DataFrame
+    truth: pd.DataFrame
+    levels: pd.DataFrame
+    members: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+
+def _truth_table(effects: Mapping[tuple[str, str], float], activities) -> pd.DataFrame:
+    rows = [
+        {"activity": a, "pillar": p, "effect": float(effects.get((a, p), 0.0))}
+        for a in activities
+        for p in PILLARS
+    ]
+    return pd.DataFrame(rows)
+
+
+def _fictional_names(n: int, rng: np.random.Generator) -> list[str]:
+    first = rng.choice(_FICTIONAL_FIRST, size=n)
+    last = rng.choice(_FICTIONAL_LAST, size=n)
+    return [f"{f} {last_} {i + 1:04d}" if n > 200 else f"{f} {last_}" for i, (f, last_) in
+            enumerate(zip(first, last, strict=True))]
+
+
+def simulate_activity(
+    n_members: int,
+    dates: pd.DatetimeIndex,
+    rng: np.random.Generator,
+    *,
+    rates: Mapping[str, float] | None = None,
+    latent_ar: float = 0.9,
+    latent_sd: float = 0.6,
+    ramp_sd: float = 0.3,
+    burst_p: float = 0.02,
+    burst_size: float = 25.0,
+    accept_p: float = 0.35,
+) -> dict[str, np.ndarray]:
+    """Simulate daily activity counts for many members at once.
+
+    Parameters
+    ----------
+    n_members : int
+        Number of members.
+    dates : pandas.DatetimeIndex
+        Consecutive calendar days.
+    rng : numpy.random.Generator
+        Source of randomness (the only one used).
+    rates : mapping, optional
+        Mean weekday count per activity; defaults to :data:`DAILY_RATES`.
+    latent_ar, latent_sd : float
+        Daily AR(1) coefficient and stationary SD of the shared log-intensity
+        ("time on LinkedIn"), which makes activities move together.
+    ramp_sd : float
+        SD of each member's linear change in log-intensity over the whole period.
+    burst_p, burst_size : float
+        Daily probability and mean size of a bulk-invitation burst.
+    accept_p : float
+        Probability that a sent invitation becomes a connection (within 0–5 days).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``(n_members, n_days)`` integer arrays per activity, including ``connections``.
+    """
+    rates = dict(DAILY_RATES if rates is None else rates)
+    n_days = len(dates)
+    eps = rng.normal(0.0, latent_sd * np.sqrt(1 - latent_ar**2), size=(n_members, n_days))
+    eps[:, 0] = rng.normal(0.0, latent_sd, size=n_members)
+    latent = signal.lfilter([1.0], [1.0, -latent_ar], eps, axis=1)
+    ramp = rng.normal(0.0, ramp_sd, size=(n_members, 1)) * np.linspace(-0.5, 0.5, n_days)
+    member_scale = rng.lognormal(0.0, 0.35, size=(n_members, 1))
+    rhythm = _WEEKDAY_RHYTHM[np.asarray(dates.dayofweek)]
+    intensity = member_scale * np.exp(latent + ramp - latent_sd**2 / 2) * rhythm
+    out: dict[str, np.ndarray] = {}
+    for name, rate in rates.items():
+        own = rng.lognormal(-0.08, 0.4, size=(n_members, n_days))  # activity-specific noise
+        out[name] = rng.poisson(rate * intensity * own).astype(np.int32)
+    if "invitations_sent" in out:
+        bursts = rng.random((n_members, n_days)) < burst_p
+        out["invitations_sent"] += np.where(bursts, rng.poisson(burst_size, (n_members, n_days)),
+                                            0).astype(np.int32)
+        accepted = rng.binomial(out["invitations_sent"], accept_p)
+        delays = rng.multinomial(accepted, [0.3, 0.25, 0.15, 0.12, 0.1, 0.08])
+        conn = np.zeros((n_members, n_days + 6), dtype=np.int64)
+        for d in range(6):
+            conn[:, d : d + n_days] += delays[..., d]
+        incoming = rng.poisson(0.25 * rhythm * member_scale, size=(n_members, n_days))
+        out["connections"] = (conn[:, :n_days] + incoming).astype(np.int32)
+    return out
+
+
+def make_synthetic(
+    n_members: int = 1,
+    start: str = "2023-05-01",
+    end: str = "2026-10-31",
+    *,
+    effects: Mapping[tuple[str, str], float] | None = None,
+    seed: int = 0,
+    tz: str = "Europe/Berlin",
+    decay: float = 0.004,
+    noise_sd: float = 0.02,
+    meas_sd: float = 0.02,
+    week_shock_sd: float = 0.05,
+    snapshot_missing_p: float = 0.05,
+    outages_per_year: float = 3.0,
+    duplicate_p: float = 0.03,
+    rates: Mapping[str, float] | None = None,
+    **activity_options: float,
+) -> SyntheticData:
+    """Generate a realistic daily SSI and activity history with planted effects.
+
+    Parameters
+    ----------
+    n_members : int, default 1
+        Members to simulate (member ids ``m0001``…, or ``"me"`` for one member).
+    start, end : str
+        First and last calendar day (inclusive).
+    effects : mapping of (activity, pillar) to float, optional
+        Planted effects in pillar points per action; defaults to :data:`DEFAULT_EFFECTS`.
+    seed : int, default 0
+        Seed of the only random generator used.
+    tz : str, default "Europe/Berlin"
+        The members' time zone; captures happen around 08:00 local time.
+    decay : float
+        Daily pull of each pillar back towards the member's habitual level.
+    noise_sd, meas_sd, week_shock_sd : float
+        Daily innovation SD, snapshot measurement SD and platform-wide weekly shock SD.
+    snapshot_missing_p, outages_per_year, duplicate_p : float
+        Share of days without a capture, tracker outages (5–20 days) per year, and share
+        of days captured twice.
+    rates : mapping, optional
+        Weekday activity rates, see :func:`simulate_activity`.
+    **activity_options
+        Passed to :func:`simulate_activity`.
+
+    Returns
+    -------
+    SyntheticData
+        Observed snapshots and activity, the planted truth and the true levels.
+    """
+    effects = dict(DEFAULT_EFFECTS if effects is None else effects)
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, end, freq="D")
+    n_days = len(dates)
+    acts = simulate_activity(n_members, dates, rng, rates=rates, **activity_options)
+    names = list(acts)
+    unknown = {a for a, _ in effects} - set(names)
+    if unknown:
+        raise ValueError(f"effects name activities the generator does not make: {sorted(unknown)}")
+
+    # pillar input: each action's effect spread over the response kernel
+    habitual = np.column_stack([
+        rng.uniform(9, 18, n_members),   # brand
+        rng.uniform(4, 11, n_members),   # people
+        rng.uniform(5, 13, n_members),   # insights
+        rng.uniform(9, 19, n_members),   # relationships
+    ])
+    week_idx = ((dates - dates[0]).days // 7).to_numpy()
+    shocks = rng.normal(0.0, week_shock_sd, size=(week_idx.max() + 1, len(PILLARS)))
+    shock_day = np.asarray(dates.dayofweek == 2)  # platform moves land on Wednesdays
+    levels = np.empty((len(PILLARS), n_members, n_days))
+    for j, pillar in enumerate(PILLARS):
+        drive = np.zeros((n_members, n_days))
+        for a in names:
+            beta = effects.get((a, pillar), 0.0)
+            if beta:
+                x = acts[a].astype(float)
+                x = x - x.mean(axis=1, keepdims=True)  # response to activity above one's habit
+                drive += beta * signal.lfilter(RESPONSE_KERNEL, [1.0], x, axis=1)
+        innov = drive + rng.normal(0.0, noise_sd, size=(n_members, n_days))
+        innov += np.where(shock_day, shocks[week_idx, j], 0.0)
+        level = habitual[:, j].copy()
+        for t in range(n_days):
+            level = level + innov[:, t] - decay * (level - habitual[:, j])
+            level = np.clip(level, 0.0, PILLAR_MAX)
+            levels[j, :, t] = level
+
+    member_ids = ["me"] if n_members == 1 else [f"m{i + 1:04d}" for i in range(n_members)]
+    snaps = _observe(levels, dates, member_ids, rng, tz=tz, meas_sd=meas_sd,
+                     missing_p=snapshot_missing_p, outages_per_year=outages_per_year,
+                     duplicate_p=duplicate_p)
+    activity = _long_activity(acts, dates, member_ids)
+    lv = pd.DataFrame({
+        "member_id": np.repeat(member_ids, n_days),
+        "date": np.tile(dates.to_numpy(), n_members),
+        **{p: levels[j].ravel() for j, p in enumerate(PILLARS)},
+    })
+    members = pd.DataFrame({
+        "member_id": member_ids,
+        "name": _fictional_names(n_members, rng),
+        "tz": tz,
+        "industry": "Management Consulting",
+    })
+    return SyntheticData(snapshots=snaps, activity=activity, truth=_truth_table(effects, names),
+                         levels=lv, members=members,
+                         meta={"seed": seed, "start": start, "end": end, "tz": tz})
+
+
+def _observe(levels, dates, member_ids, rng, *, tz, meas_sd, missing_p, outages_per_year,
+             duplicate_p) -> pd.DataFrame:
+    """Turn true daily levels into tracker captures (noise, gaps, duplicates, ranks)."""
+    n_p, n_m, n_d = levels.shape
+    keep = rng.random((n_m, n_d)) >= missing_p
+    n_out = rng.poisson(outages_per_year * n_d / 365.0, size=n_m)
+    for i in range(n_m):
+        for _ in range(n_out[i]):
+            s = rng.integers(0, n_d)
+            keep[i, s : s + rng.integers(5, 21)] = False
+    keep[:, -1] = True  # the tracker ran on the last day
+    dup = (rng.random((n_m, n_d)) < duplicate_p) & keep
+    mi, di = np.nonzero(keep)
+    mi2, di2 = np.nonzero(dup)
+    mi = np.concatenate([mi, mi2])
+    di = np.concatenate([di, di2])
+    second = np.r_[np.zeros(len(mi) - len(mi2), bool), np.ones(len(mi2), bool)]
+    obs = levels[:, mi, di] + rng.normal(0.0, meas_sd, size=(n_p, len(mi)))
+    obs = np.clip(obs, 0.0, PILLAR_MAX)
+    obs = obs.astype(np.float32).astype(float)  # the API sends float32 values
+    minutes = rng.normal(8 * 60, 50, size=len(mi)).clip(5 * 60, 11 * 60)
+    minutes = np.where(second, minutes + rng.uniform(180, 600, size=len(mi)), minutes)
+    local = (pd.DatetimeIndex(dates[di]) + pd.to_timedelta(np.round(minutes * 60), unit="s"))
+    captured = local.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
+    ssi = obs.sum(axis=0)
+    ind_avg = 35.0 + 1.2 * np.sin(di / 90.0)
+    net_avg = 37.0 + 0.8 * np.cos(di / 120.0)
+    df = pd.DataFrame({
+        "member_id": np.asarray(member_ids)[mi],
+        "date": pd.DatetimeIndex(dates[di]),
+        "captured_at": captured,
+        "ssi": np.round(ssi, 6),
+        **{p: obs[j] for j, p in enumerate(PILLARS)},
+        "industry_rank": np.clip(np.round(100 * stats.norm.sf((ssi - 35) / 14)), 1, 100),
+        "network_rank": np.clip(np.round(100 * stats.norm.sf((ssi - 37) / 15)), 1, 100),
+        "industry_ssi": np.round(ind_avg, 2),
+        "network_ssi": np.round(net_avg, 2),
+        "industry": "Management Consulting",
+        "source": "synthetic",
+    })
+    df = df[df["captured_at"].notna()]
+    return df.sort_values(["member_id", "captured_at"], kind="stable").reset_index(drop=True)
+
+
+def _long_activity(acts: Mapping[str, np.ndarray], dates, member_ids) -> pd.DataFrame:
+    frames = []
+    for name, arr in acts.items():
+        mi, di = np.nonzero(arr)
+        frames.append(pd.DataFrame({
+            "member_id": np.asarray(member_ids)[mi],
+            "date": pd.DatetimeIndex(dates[di]),
+            "activity": name,
+            "count": arr[mi, di].astype(np.int64),
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["member_id", "date", "activity"], kind="stable").reset_index(drop=True)
+
+
+def make_linear_panel(
+    n_members: int = 1,
+    n_weeks: int = 104,
+    *,
+    effects: Mapping[tuple[str, str], float] | Mapping[tuple[str, str, int], float] | None = None,
+    activities: tuple[str, ...] = ("posts", "comments", "reactions"),
+    seed: int = 0,
+    noise_sd: float = 0.1,
+    member_drift_sd: float = 0.0,
+    week_shock_sd: float = 0.0,
+    start: str = "2024-01-01",
+) -> SyntheticData:
+    """Generate data whose weekly pillar change follows the model exactly (Tier A).
+
+    Activity happens on Mondays only and snapshots are taken every Sunday, so each
+    calendar week's change is ``alpha_i + tau_w + sum_k beta_{a,k} x_{a,w-k} + e``.
+
+    Parameters
+    ----------
+    n_members : int, default 1
+        Number of members.
+    n_weeks : int, default 104
+        Number of weekly changes (one extra initial snapshot is added).
+    effects : mapping, optional
+        ``(activity, pillar)`` → effect at lag 0, or ``(activity, pillar, lag)`` → effect.
+        Defaults to a posts → insights effect of 0.15 at lag 0.
+    activities : tuple of str
+        Activities to simulate (correlated through a shared weekly intensity).
+    seed : int
+        Random seed.
+    noise_sd, member_drift_sd, week_shock_sd : float
+        Residual SD, SD of each member's own drift and of platform-wide weekly shocks.
+    start : str
+        A Monday; the first snapshot is on the Sunday before it.
+
+    Returns
+    -------
+    SyntheticData
+        Snapshots, daily activity and the truth (``lag`` column included).
+    """
+    effects = {("posts", "insights"): 0.15} if effects is None else dict(effects)
+    planted = {(k[0], k[1], k[2] if len(k) == 3 else 0): v for k, v in effects.items()}
+    rng = np.random.default_rng(seed)
+    weeks = pd.date_range(start, periods=n_weeks + 4, freq="7D")  # 4 burn-in weeks
+    latent = rng.normal(0, 0.5, size=(n_members, len(weeks)))
+    x = {a: rng.poisson(3.0 * np.exp(latent + rng.normal(0, 0.3, latent.shape))).astype(float)
+         for a in activities}
+    drift = rng.normal(0, member_drift_sd, size=(n_members, 1, len(PILLARS)))
+    shock = rng.normal(0, week_shock_sd, size=(1, len(weeks), len(PILLARS)))
+    change = drift + shock + rng.normal(0, noise_sd, size=(n_members, len(weeks), len(PILLARS)))
+    for (a, p, k), beta in planted.items():
+        j = PILLARS.index(p)
+        lagged = np.zeros_like(x[a])
+        lagged[:, k:] = x[a][:, : len(weeks) - k]
+        change[:, :, j] += beta * lagged
+    level = 12.0 + np.cumsum(change, axis=1)
+    member_ids = ["me"] if n_members == 1 else [f"m{i + 1:04d}" for i in range(n_members)]
+    snap_dates = weeks + pd.Timedelta(days=6)  # Sunday closing each activity week
+    first = weeks[0] - pd.Timedelta(days=1)
+    rows = []
+    for i, m in enumerate(member_ids):
+        rows.append(pd.DataFrame({"member_id": m, "date": [first],
+                                  **{p: [12.0] for p in PILLARS}}))
+        rows.append(pd.DataFrame({"member_id": m, "date": snap_dates,
+                                  **{p: level[i, :, j] for j, p in enumerate(PILLARS)}}))
+    snaps = pd.concat(rows, ignore_index=True)
+    snaps["ssi"] = snaps[list(PILLARS)].sum(axis=1)
+    snaps["source"] = "linear-panel"
+    act = pd.concat([
+        pd.DataFrame({"member_id": np.repeat(member_ids, len(weeks)),
+                      "date": np.tile(weeks.to_numpy(), n_members),
+                      "activity": a, "count": x[a].ravel().astype(np.int64)})
+        for a in activities
+    ], ignore_index=True)
+    act = act[act["count"] > 0].reset_index(drop=True)
+    truth = pd.DataFrame(
+        [{"activity": a, "pillar": p, "lag": k, "effect": planted.get((a, p, k), 0.0)}
+         for a in activities for p in PILLARS for k in range(3)]
+    )
+    return SyntheticData(snapshots=snaps, activity=act, truth=truth, levels=snaps.copy(),
+                         members=pd.DataFrame({"member_id": member_ids}),
+                         meta={"seed": seed, "start": str(first.date())})
+
+
+# --------------------------------------------------------------------------- sample files
+
+SAMPLE_SEED = 20261101
+SAMPLE_START = "2023-05-01"
+SAMPLE_END = "2026-10-31"
+SAMPLE_TZ = "Europe/Berlin"
+SAMPLE_OWNER = "Avery Placeholder"
+SAMPLE_OWNER_URL = "https://www.linkedin.com/in/avery-placeholder-000000"
+
+_CONNECTIONS_NOTES = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    "are missing. You will only see email addresses for connections who have allowed their "
+    "connections to see or download their email address using this setting "
+    "https://www.linkedin.com/psettings/privacy/email. You can learn more about this setting "
+    'here https://www.linkedin.com/help/linkedin/answer/261"\n\n'
+)
+_WORDS = (
+    "pipeline", "quarter", "insight", "customers", "roadmap", "workshop", "trust", "data",
+    "growth", "playbook", "feedback", "team", "launch", "lesson", "market", "story",
+)
+_REACTION_TYPES = ("LIKE", "LIKE", "LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION",
+                   "ENTERTAINMENT")
+
+
+def _payload(row: pd.Series) -> dict:
+    """Build a ``salesApiSsi`` response body from one observed snapshot."""
+    def f32(x: float) -> float:
+        return float(str(np.float32(x)))
+
+    return {
+        "activeSeat": False,
+        "memberScore": {
+            "overall": f32(row["ssi"]),
+            "subScores": [
+                {"score": f32(row[p]), "pillar": name} for name, p in LINKEDIN_PILLARS.items()
+            ],
+        },
+        "groupScore": [
+            {"groupType": "INDUSTRY", "industry": row["industry"], "rank": int(row["industry_rank"]),
+             "groupSize": 412873, "score": {"overall": f32(row["industry_ssi"]), "subScores": []}},
+            {"groupType": "NETWORK", "rank": int(row["network_rank"]), "groupSize": 1187,
+             "score": {"overall": f32(row["network_ssi"]), "subScores": []}},
+        ],
+    }
+
+
+def _event_times(counts: np.ndarray, dates: pd.DatetimeIndex, tz: str, rng) -> pd.Series:
+    """Spread each day's count over local times of day; return UTC timestamps, sorted."""
+    day_idx = np.repeat(np.arange(len(dates)), counts)
+    hours = rng.choice(np.arange(24), size=len(day_idx), p=_HOUR_WEIGHTS)
+    secs = hours * 3600 + rng.integers(0, 3600, size=len(day_idx))
+    local = pd.DatetimeIndex(dates[day_idx]) + pd.to_timedelta(secs, unit="s")
+    utc = local.tz_localize(tz, ambiguous=True, nonexistent="shift_forward").tz_convert("UTC")
+    return pd.Series(utc.sort_values())
+
+
+_HOUR_WEIGHTS = np.array([0.2, 0.1, 0.05, 0.05, 0.05, 0.2, 0.6, 1.5, 3.0, 3.5, 3.0, 2.5, 2.8,
+                          2.4, 2.2, 2.0, 1.8, 1.6, 1.5, 1.3, 1.2, 1.0, 0.7, 0.4])
+_HOUR_WEIGHTS = _HOUR_WEIGHTS / _HOUR_WEIGHTS.sum()
+
+
+def _urn_id(ts: pd.Series, rng) -> np.ndarray:
+    """LinkedIn-style 19-digit ids whose top bits encode the creation time (id >> 22 = ms)."""
+    ms = ts.dt.as_unit("ms").astype("int64").to_numpy()
+    return (ms.astype(np.int64) << 22) + rng.integers(0, 2**22, size=len(ms))
+
+
+def _sentence(rng, n_words: int = 8) -> str:
+    words = rng.choice(_WORDS, size=n_words)
+    return " ".join(words).capitalize() + "."
+
+
+def _fmt_utc(ts: pd.Series) -> list[str]:
+    return [t.strftime("%Y-%m-%d %H:%M:%S") for t in ts]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], *, preamble: str = "",
+               backslash_quotes: bool = False, quote_all: bool = False) -> None:
+    buf = io.StringIO()
+    buf.write(preamble)
+    kwargs = {"lineterminator": "\n"}
+    if backslash_quotes:
+        kwargs.update(doublequote=False, escapechar="\\")
+    if quote_all:
+        kwargs.update(quoting=csv.QUOTE_ALL)
+    w = csv.writer(buf, **kwargs)
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def write_export(data: SyntheticData, folder: Path, *, member_id: str = "me",
+                 seed: int = 0) -> Path:
+    """Write one member's activity as a LinkedIn "Get a copy of your data" folder.
+
+    Parameters
+    ----------
+    data : SyntheticData
+        Output of :func:`make_synthetic`.
+    folder : pathlib.Path
+        Parent folder; the export folder ``Complete_LinkedInDataExport_MM-DD-YYYY`` is
+        created inside it (named after the day after the last simulated day).
+    member_id : str
+        Which member to write.
+    seed : int
+        Seed for times of day, texts and names.
+
+    Returns
+    -------
+    pathlib.Path
+        The export folder.
+    """
+    rng = np.random.default_rng(seed)
+    tz = data.meta.get("tz", "UTC")
+    start, end = pd.Timestamp(data.meta["start"]), pd.Timestamp(data.meta["end"])
+    dates = pd.date_range(start, end, freq="D")
+    act = data.activity[data.activity["member_id"] == member_id]
+    wide = (act.pivot_table(index="date", columns="activity", values="count", aggfunc="sum")
+            .reindex(dates).fillna(0).astype(int))
+    export_day = end + pd.Timedelta(days=1)
+    out = folder / f"Complete_LinkedInDataExport_{export_day:%m-%d-%Y}"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def counts(name: str) -> np.ndarray:
+        return wide[name].to_numpy() if name in wide else np.zeros(len(dates), int)
+
+    # Shares.csv: own posts, with commentary (some multi-paragraph in LinkedIn's nested style)
+    ts = _event_times(counts("posts"), dates, tz, rng)
+    ids = _urn_id(ts, rng)
+    rows = []
+    for t, i in zip(_fmt_utc(ts), ids, strict=True):
+        text = _sentence(rng, int(rng.integers(6, 14)))
+        if rng.random() < 0.2:
+            text = f'{text}"\n""\n"{_sentence(rng)} "Quoted" idea.'
+        kind = "share" if rng.random() < 0.6 else "ugcPost"
+        rows.append([t, f"https://www.linkedin.com/feed/update/urn%3Ali%3A{kind}%3A{i}", text,
+                     "", "", "MEMBER_NETWORK"])
+    _write_csv(out / "Shares.csv",
+               ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"], rows)
+
+    # InstantReposts.csv: reposts without commentary
+    ts = _event_times(counts("reposts"), dates, tz, rng)
+    rows = [[t, f"https://www.linkedin.com/feed/update/urn:li:activity:{i}"]
+            for t, i in zip(_fmt_utc(ts), _urn_id(ts, rng), strict=True)]
+    _write_csv(out / "InstantReposts.csv", ["Date", "Link"], rows)
+
+    # Comments.csv: backslash-escaped quotes, as LinkedIn writes them
+    ts = _event_times(counts("comments"), dates, tz, rng)
+    rows = []
+    for t, i in zip(_fmt_utc(ts), _urn_id(ts - pd.Timedelta(hours=5), rng), strict=True):
+        msg = _sentence(rng, int(rng.integers(4, 12)))
+        if rng.random() < 0.15:
+            msg = f'Agree with the "{rng.choice(_WORDS)}" point.\n{msg}'
+        rows.append([t, f"https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A{i}", msg])
+    _write_csv(out / "Comments.csv", ["Date", "Link", "Message"], rows, backslash_quotes=True)
+
+    # Reactions.csv
+    ts = _event_times(counts("reactions"), dates, tz, rng)
+    rows = [[t, str(rng.choice(_REACTION_TYPES)),
+             f"https://www.linkedin.com/feed/update/urn:li:activity:{i}"]
+            for t, i in zip(_fmt_utc(ts), _urn_id(ts - pd.Timedelta(hours=9), rng), strict=True)]
+    _write_csv(out / "Reactions.csv", ["Date", "Type", "Link"], rows)
+
+    # Connections.csv: Notes preamble, date only, fictional people
+    n_conn = counts("connections")
+    day_idx = np.repeat(np.arange(len(dates)), n_conn)[::-1]  # newest first, as exported
+    people = _fictional_names(len(day_idx), rng)
+    rows = []
+    for k, d in enumerate(day_idx):
+        if rng.random() < 0.03:  # hidden profile: only the date survives
+            rows.append(["", "", "", "", "", "", f"{dates[d]:%d %b %Y}"])
+            continue
+        first, *last = people[k].split(" ")
+        slug = people[k].lower().replace(" ", "-")
+        rows.append([first, " ".join(last), f"https://www.linkedin.com/in/{slug}-{k:05d}",
+                     f"{slug}@example.com" if rng.random() < 0.05 else "",
+                     "Example Corp", "Fictional Role", f"{dates[d]:%d %b %Y}"])
+    _write_csv(out / "Connections.csv", ["First Name", "Last Name", "URL", "Email Address",
+                                         "Company", "Position", "Connected On"], rows,
+               preamble=_CONNECTIONS_NOTES)
+
+    # Invitations.csv: outgoing (counted) and incoming (not counted), US-style local times
+    inv_out = counts("invitations_sent")
+    local_dates = pd.DatetimeIndex(dates)
+    rows = []
+    for direction, cnt in (("OUTGOING", inv_out),
+                           ("INCOMING", rng.poisson(0.3, size=len(dates)))):
+        day_idx = np.repeat(np.arange(len(dates)), cnt)
+        minutes = rng.integers(7 * 60, 21 * 60, size=len(day_idx))
+        for d, m in zip(day_idx, minutes, strict=True):
+            t = local_dates[d] + pd.Timedelta(minutes=int(m))
+            other = _fictional_names(1, rng)[0]
+            other_url = f"https://www.linkedin.com/in/{other.lower().replace(' ', '-')}"
+            stamp = f"{t.month}/{t.day}/{t:%y}, {t.hour % 12 or 12}:{t:%M} {t:%p}"
+            if direction == "OUTGOING":
+                rows.append((t, [SAMPLE_OWNER, other, stamp, "", direction, SAMPLE_OWNER_URL,
+                                 other_url]))
+            else:
+                rows.append((t, [other, SAMPLE_OWNER, stamp, "Hi, let's connect.", direction,
+                                 other_url, SAMPLE_OWNER_URL]))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    _write_csv(out / "Invitations.csv", ["From", "To", "Sent At", "Message", "Direction",
+                                         "inviterProfileUrl", "inviteeProfileUrl"],
+               [r[1] for r in rows])
+
+    # messages.csv (2025 layout): sent messages and replies from fictional people
+    sent = counts("messages_sent")
+    ts = _event_times(sent, dates, tz, rng)
+    rows = []
+    for t in ts:
+        other = _fictional_names(1, rng)[0]
+        other_url = f"https://www.linkedin.com/in/{other.lower().replace(' ', '-')}"
+        conv = f"2-{rng.integers(10**11, 10**12)}=="
+        stamp = f"{t:%Y-%m-%d %H:%M:%S} UTC"
+        rows.append([conv, "", SAMPLE_OWNER, SAMPLE_OWNER_URL, other, other_url, stamp, "",
+                     _sentence(rng), "INBOX", ""])
+        if rng.random() < 0.5:
+            reply = t + pd.Timedelta(minutes=int(rng.integers(5, 2000)))
+            rows.append([conv, "", other, other_url, SAMPLE_OWNER, SAMPLE_OWNER_URL,
+                         f"{reply:%Y-%m-%d %H:%M:%S} UTC", "", _sentence(rng), "INBOX", ""])
+    rows.sort(key=lambda r: r[6], reverse=True)
+    _write_csv(out / "messages.csv",
+               ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
+                "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "ATTACHMENTS"],
+               rows)
+    return out
+
+
+def write_snapshot_payloads(data: SyntheticData, folder: Path, *, member_id: str = "me") -> Path:
+    """Write each capture as a ``salesApiSsi`` JSON file, as a tracker saves it.
+
+    Files are named ``salesApiSsi_<UTC capture time>.json`` under one folder per year;
+    the payload itself carries no date (as LinkedIn's response does not).
+
+    Parameters
+    ----------
+    data : SyntheticData
+        Output of :func:`make_synthetic`.
+    folder : pathlib.Path
+        Destination (``ssi`` is created inside it).
+    member_id : str
+        Which member to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The ``ssi`` folder.
+    """
+    out = folder / "ssi"
+    snaps = data.snapshots[data.snapshots["member_id"] == member_id]
+    for _, row in snaps.iterrows():
+        ts = row["captured_at"]
+        sub = out / f"{ts:%Y}"
+        sub.mkdir(parents=True, exist_ok=True)
+        body = json.dumps(_payload(row), separators=(",", ":"))
+        (sub / f"salesApiSsi_{ts:%Y-%m-%dT%H-%M-%SZ}.json").write_text(body + "\n",
+                                                                      encoding="utf-8")
+    return out
+
+
+def write_sample(out: str | os.PathLike[str], *, seed: int = SAMPLE_SEED) -> Path:
+    """Regenerate the bundled sample, byte-identically for the same seed.
+
+    Writes ``member/ssi/<year>/salesApiSsi_*.json`` (one fictional member's daily SSI
+    as tracker-saved payloads), ``member/export/Complete_LinkedInDataExport_*/`` (their
+    LinkedIn data export) and ``member/TRUTH.csv`` (the planted effects) under ``out``.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        Destination folder (normally ``data/raw/sample``); replaced as a whole.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    pathlib.Path
+        The sample folder.
+    """
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp-write")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    member = tmp / "member"
+    member.mkdir(parents=True)
+    data = make_synthetic(1, SAMPLE_START, SAMPLE_END, seed=seed, tz=SAMPLE_TZ)
+    write_snapshot_payloads(data, member)
+    write_export(data, member / "export", seed=seed + 1)
+    data.truth.to_csv(member / "TRUTH.csv", index=False, lineterminator="\n")
+    (tmp / "README.md").write_text(_SAMPLE_README.format(seed=seed, start=SAMPLE_START,
+                                                         end=SAMPLE_END, tz=SAMPLE_TZ),
+                                   encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return out
+
+
+_SAMPLE_README = """# Bundled sample (synthetic, fictional)
+
+Generated by `ssi-analysis sample` (seed {seed}); regenerate it rather than editing it.
+One fictional member ("Avery Placeholder", time zone {tz}), {start} to {end}:
+
+- `member/ssi/<year>/salesApiSsi_<UTC capture time>.json`: the `salesApiSsi` response body
+  saved by a tracker once a day around 08:00 local time, with missed days, tracker outages
+  and some days captured twice.
+- `member/export/Complete_LinkedInDataExport_<date>/`: the member's LinkedIn
+  "Get a copy of your data" folder (Shares, InstantReposts, Comments, Reactions,
+  Connections with its Notes preamble, Invitations, messages) with the real quirks.
+- `member/TRUTH.csv`: the effects planted by `ssi_analysis.synth` (pillar points per
+  action; 0 = no effect). The reports should find the non-zero ones and only those.
+
+Every person, message and link in these files is invented.
+"""
