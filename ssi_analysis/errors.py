@@ -55,3 +55,7 @@ class InsufficientDataError(ValueError):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split()))
+
+
+class NoDataFoundError(DataError):
+    """None of the given inputs holds the kind of data asked for."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, NoDataFoundError
 from .paths import is_under_raw
 from .schema import (
     ACTIVITIES,
@@ -160,6 +160,7 @@ _SNAPSHOT_LOOKUP = {alias: canon for canon, aliases in _SNAPSHOT_ALIASES.items()
 _FILENAME_STAMP = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T_ ](?P<h>\d{2})[-:]?(?P<m>\d{2})[-:]?(?P<s>\d{2})"
     r"(?P<z>Z|[+-]00:?00)?)?")
+_SNAPSHOT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm")
 _ACTIVITY_FILES = re.compile(
     r"^(Shares|Comments|Reactions|Votes|InstantReposts|Connections|Invitations|messages)"
     r"(_\d+)?\.csv$", re.IGNORECASE)
@@ -411,7 +412,7 @@ def _sniff_snapshot_reader(source: Source, text: str) -> Callable | None:
     if head.startswith(("{", "[")):
         return _read_json_snapshots
     if "<html" in head.lower() or "<!doctype" in head.lower():
-        return _read_html_snapshot
+        return _read_html_snapshot if "activeSeat" in text else None
     first = head.split("\n", 1)[0]
     names = {_norm(h) for h in re.split(r"[,;\t]", first)}
     if names & set(_SNAPSHOT_LOOKUP) and ({"brand", "establish_your_professional_brand",
@@ -457,6 +458,9 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
     frames = []
     skipped = []
     for source in expand(paths):
+        if not source.basename.lower().endswith(_SNAPSHOT_SUFFIXES):
+            skipped.append(source.name)
+            continue
         text = decode_text(source.read_bytes(), source)
         reader = _sniff_snapshot_reader(source, text)
         if reader is None:
@@ -468,7 +472,7 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
         frames.append(df)
     if not frames:
         names = ", ".join(str(p) for p in paths)
-        raise DataError(f"no SSI snapshot file found (looked at {len(skipped)} files; expected "
+        raise NoDataFoundError(f"no SSI snapshot file found (looked at {len(skipped)} files; expected "
                         "salesApiSsi JSON, a saved SSI page or a snapshot CSV)", path=names)
     df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
     return df.sort_values(["member_id", "date", "captured_at", "source"], kind="stable",
@@ -704,7 +708,7 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         coverage += c
         found = True
     if not found:
-        raise DataError("no activity file found (expected a LinkedIn data export with "
+        raise NoDataFoundError("no activity file found (expected a LinkedIn data export with "
                         "Shares.csv, Comments.csv, … or an activity CSV)",
                         path=", ".join(str(p) for p in paths))
     out = pd.concat([_empty_activity(), *frames], ignore_index=True) if frames else \
@@ -789,10 +793,14 @@ def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
         raise DataError("refusing to write inside data/raw (raw data is never modified)",
                         path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+                               dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,91 @@
+"""Command line: ``ssi-analysis ingest | report | sample``.
+
+Exit status 0 on success, 2 on bad input (one line on stderr, no traceback), 1 when a
+report notebook fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import DataError, InsufficientDataError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ssi-analysis", description=(
+        "Import LinkedIn SSI snapshots and activity, clean them and render reports."))
+    p.add_argument("--version", action="version", version=f"ssi-analysis {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    ing = sub.add_parser("ingest", help="load and clean raw inputs into data/processed")
+    ing.add_argument("raw", nargs="*", help="files, folders, zips or globs (default: data/raw)")
+    ing.add_argument("--out", default=None, help="output folder (default: data/processed)")
+    ing.add_argument("--tz", default="UTC", help="your time zone, e.g. Europe/Berlin")
+    ing.add_argument("--member-id", default=None, help="id for sources that name no one")
+    ing.add_argument("--as-of", default=None, help="analysis date YYYY-MM-DD")
+    rep = sub.add_parser("report", help="execute the report notebooks and write HTML")
+    rep.add_argument("--config", default=None, help="report configuration (YAML)")
+    rep.add_argument("--out", default=None, help="output folder (default: reports)")
+    sam = sub.add_parser("sample", help="regenerate the bundled synthetic sample")
+    sam.add_argument("--out", default=None, help="output folder (default: data/raw/sample)")
+    sam.add_argument("--seed", type=int, default=None, help="generator seed")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
+    args = _parser().parse_args(argv)
+    from . import paths
+
+    try:
+        if args.command == "ingest":
+            from .pipeline import ingest
+
+            raw = args.raw or [str(paths.RAW_DIR)]
+            out = Path(args.out) if args.out else paths.PROCESSED_DIR
+            written = ingest(raw, out, tz=args.tz, member_id=args.member_id, as_of=args.as_of)
+            print(f"ingested {len(raw)} input(s) into {out} ({len(written)} files)")
+        elif args.command == "report":
+            from .report import run_reports
+
+            out = Path(args.out) if args.out else paths.REPORTS_DIR
+            try:
+                written = run_reports(args.config, out)
+            except DataError:
+                raise
+            except Exception as exc:  # a notebook failed: say which, exit 1
+                name = type(exc).__name__
+                first = str(exc).strip().splitlines()[-1:] or [""]
+                print(f"ssi-analysis: report failed ({name}): {first[0]}", file=sys.stderr)
+                return 1
+            print(f"wrote {len(written)} files; open {written[-1]}")
+        elif args.command == "sample":
+            from .synth import SAMPLE_SEED, write_sample
+
+            out = Path(args.out) if args.out else paths.SAMPLE_DIR
+            write_sample(out, seed=SAMPLE_SEED if args.seed is None else args.seed)
+            print(f"wrote the sample to {out}")
+    except (DataError, InsufficientDataError) as exc:
+        print(f"ssi-analysis: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ssi-analysis: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

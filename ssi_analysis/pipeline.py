@@ -1,0 +1,97 @@
+"""Ingest: raw inputs → cleaned, canonical Parquet tables in ``data/processed``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .clean import clean_snapshots
+from .errors import NoDataFoundError
+from .io import (
+    _empty_activity,
+    activity_coverage,
+    atomic_write,
+    load_activity,
+    load_snapshots,
+    write_parquet,
+)
+from .paths import PROCESSED_DIR
+from .sources import expand
+from .summary import PROCESSED_FILES
+
+
+def input_manifest(paths) -> list[dict]:
+    """List every input file with its size and SHA-256 (for the run manifest).
+
+    Parameters
+    ----------
+    paths : iterable of str or os.PathLike
+        The raw inputs as given to ingest.
+
+    Returns
+    -------
+    list of dict
+        ``{"file", "bytes", "sha256"}`` per file, in a deterministic order.
+    """
+    out = []
+    for s in expand(paths):
+        data = s.read_bytes()
+        out.append({"file": s.short, "bytes": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest()})
+    return out
+
+
+def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = "UTC",
+           member_id: str | None = None, as_of: str | None = None) -> dict[str, Path]:
+    """Load, clean and write the canonical tables.
+
+    Parameters
+    ----------
+    paths : iterable of str or os.PathLike
+        Raw inputs: tracker files, LinkedIn exports, canonical CSVs (files, folders,
+        zips, globs). SSI snapshots are required; activity is optional.
+    out_dir : str or os.PathLike
+        Destination folder (never under ``data/raw``).
+    tz : str
+        The member's time zone.
+    member_id : str, optional
+        Member id for sources that name no one.
+    as_of : str, optional
+        Analysis date; later snapshots are dropped as future dates.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The files written.
+    """
+    paths = list(paths)
+    out = Path(out_dir)
+    snaps = load_snapshots(*paths, member_id=member_id, tz=tz)
+    result = clean_snapshots(snaps, as_of=as_of)
+    try:
+        act = load_activity(*paths, member_id=member_id, tz=tz)
+    except NoDataFoundError:
+        act = _empty_activity()
+        act.attrs["coverage"] = []
+    cov = activity_coverage(act)
+    tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
+              "activity": act, "coverage": cov}
+    written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
+    manifest = {
+        "kit_version": __version__,
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "parameters": {"tz": tz, "member_id": member_id, "as_of": as_of},
+        "inputs": input_manifest(paths),
+        "rows": {k: len(v) for k, v in tables.items()},
+    }
+    body = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    written["manifest"] = atomic_write(out / "manifest.json",
+                                       lambda tmp: tmp.write_text(body, encoding="utf-8"))
+    return written

@@ -1,0 +1,319 @@
+"""Axes-level plots for the reports: ``plot_*(data, *, ..., ax=None) -> Axes``.
+
+One colour-blind-safe palette (seaborn's ``colorblind``) is used for the four pillars
+everywhere; nothing here saves or shows a figure.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLAR_MAX, PILLARS
+
+PALETTE = dict(zip(PILLARS, sns.color_palette("colorblind", 4).as_hex(), strict=True))
+SSI_COLOR = "#333333"
+VERDICT_COLORS = {"likely positive": "#0173b2", "likely negative": "#d55e00",
+                  "unclear": "#949494", "negligible": "#cccccc", "not estimable": "#ffffff"}
+
+
+def set_theme() -> None:
+    """Set the report style once (fonts, sizes, deterministic image metadata)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    mpl.rcParams.update({
+        "figure.figsize": (9, 3.6),
+        "figure.dpi": 96,
+        "savefig.dpi": 96,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 12,
+        "axes.titlelocation": "left",
+        "svg.hashsalt": "ssi-analysis",
+        "date.autoformatter.month": "%b %Y",
+    })
+
+
+def _ax(ax):
+    return plt.gca() if ax is None else ax
+
+
+def _daily(df: pd.DataFrame, cols) -> pd.DataFrame:
+    """Reindex to every day so that lines break at gaps instead of bridging them."""
+    d = df.set_index("date")[cols]
+    return d.reindex(pd.date_range(d.index.min(), d.index.max(), freq="D"))
+
+
+def plot_standing(latest: pd.Series, *, peers: pd.Series | None = None, ax=None):
+    """Draw the four pillars of the latest snapshot against their 25-point maximum.
+
+    Parameters
+    ----------
+    latest : pandas.Series
+        One cleaned snapshot row.
+    peers : pandas.Series, optional
+        Peer pillar averages (same index names) drawn as markers.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    labels = [PILLAR_LABELS[p] for p in PILLARS][::-1]
+    vals = [float(latest[p]) for p in PILLARS][::-1]
+    y = np.arange(len(PILLARS))
+    ax.barh(y, [PILLAR_MAX] * 4, color="#eeeeee", height=0.6)
+    ax.barh(y, vals, color=[PALETTE[p] for p in PILLARS][::-1], height=0.6)
+    for yi, v in zip(y, vals, strict=True):
+        ax.text(v + 0.3, yi, f"{v:.1f}", va="center", fontsize=10)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, PILLAR_MAX + 2)
+    ax.set_xlabel("points (each pillar 0–25)")
+    ax.set_title(f"SSI {round(float(latest['ssi']))} of 100 on {latest['date']:%d %b %Y}")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_ssi_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, ax=None):
+    """Draw the SSI over time (lines break where snapshots are missing).
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    breaks : pandas.DataFrame, optional
+        Rows with ``date`` and ``label`` marked as vertical lines (formula changes, notes).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    d = _daily(snapshots, ["ssi"])
+    ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.4, label="SSI")
+    if breaks is not None:
+        for r in breaks.itertuples():
+            ax.axvline(r.date, color="#d55e00", ls="--", lw=1)
+            ax.text(r.date, ax.get_ylim()[1], f" {r.label}", color="#d55e00", fontsize=8,
+                    va="top")
+    ax.set_ylabel("SSI (0–100)")
+    ax.set_title("Social Selling Index over time")
+    return ax
+
+
+def plot_pillar_history(snapshots: pd.DataFrame, *, ax=None):
+    """Draw the four pillars over time on their common 0–25 scale.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    d = _daily(snapshots, list(PILLARS))
+    for p in PILLARS:
+        ax.plot(d.index, d[p], color=PALETTE[p], lw=1.3, label=PILLAR_LABELS[p])
+    ax.set_ylim(0, PILLAR_MAX)
+    ax.set_ylabel("points (0–25)")
+    ax.set_title("The four pillars over time")
+    ax.legend(loc="upper left", ncols=2, fontsize=8, frameon=False)
+    return ax
+
+
+def plot_ranks(snapshots: pd.DataFrame, *, ax=None):
+    """Draw industry and network rank ("Top N%") over time, best at the top.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    d = _daily(snapshots, ["industry_rank", "network_rank"])
+    ax.plot(d.index, d["industry_rank"], color="#0173b2", lw=1.3, label="Industry rank")
+    ax.plot(d.index, d["network_rank"], color="#de8f05", lw=1.3, ls="--", label="Network rank")
+    hi = np.nanmax(d.to_numpy()) if np.isfinite(d.to_numpy()).any() else 100
+    ax.set_ylim(min(100, hi + 5), 0)
+    ax.set_ylabel("Top N% (lower is better)")
+    ax.set_title("Rank among industry and network peers")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_activity(weekly: pd.DataFrame, *, ax=None):
+    """Draw weekly activity counts as a heatmap (activity x week).
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        Index = week start, one column per activity (NaN = not tracked).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    data = weekly.T
+    scaled = data.div(data.max(axis=1).replace(0, 1), axis=0)
+    im = ax.imshow(scaled.to_numpy(float), aspect="auto", cmap="Blues", interpolation="nearest",
+                   vmin=0, vmax=1)
+    ax.set_yticks(range(len(data.index)), [ACTIVITY_LABELS.get(a, a) for a in data.index])
+    ticks = np.linspace(0, len(data.columns) - 1, min(8, len(data.columns))).astype(int)
+    ax.set_xticks(ticks, [f"{data.columns[t]:%b %Y}" for t in ticks])
+    ax.grid(False)
+    ax.set_title("Activity per week (darker = more, relative to each row's busiest week)")
+    ax.figure.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label="share of busiest week")
+    return ax
+
+
+def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None):
+    """Forest plot: each activity's cumulative effect with its interval, one panel a pillar.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+    sesoi : float
+        Half-width of the shaded "negligible" band.
+    axes : sequence of matplotlib.axes.Axes, optional
+        Four axes, one per pillar; created when omitted.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 4, figsize=(11, 0.45 * effects["activity"].nunique() + 1.6),
+                               sharey=True)
+    axes = np.asarray(axes).ravel()
+    acts = list(dict.fromkeys(effects["activity"]))
+    y = np.arange(len(acts))[::-1]
+    for ax, p in zip(axes, PILLARS, strict=True):
+        sub = effects[effects["pillar"] == p].set_index("activity").reindex(acts)
+        ax.axvspan(-sesoi, sesoi, color="#eeeeee", zorder=0)
+        ax.axvline(0, color="#666666", lw=0.8)
+        for yi, (a, r) in zip(y, sub.iterrows(), strict=True):
+            if np.isnan(r["estimate"]):
+                ax.text(0, yi, "n/a", ha="center", va="center", fontsize=8, color="#999999")
+                continue
+            c = VERDICT_COLORS[r["verdict"]]
+            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2)
+            ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=5)
+        ax.set_title(PILLAR_LABELS[p], fontsize=10)
+        ax.set_xlabel("points per extra action a week")
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
+    return axes
+
+
+def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None):
+    """Heatmap of effects (activity x pillar); cells without a clear verdict are greyed.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    acts = list(dict.fromkeys(effects["activity"]))
+    est = effects.pivot(index="activity", columns="pillar", values="estimate").reindex(
+        index=acts, columns=list(PILLARS))
+    verdict = effects.pivot(index="activity", columns="pillar", values="verdict").reindex(
+        index=acts, columns=list(PILLARS))
+    clear = verdict.isin(["likely positive", "likely negative"])
+    lim = float(np.nanmax(np.abs(est.to_numpy()))) if np.isfinite(est.to_numpy()).any() else 1
+    shown = est.where(clear)
+    sns.heatmap(shown, ax=ax, cmap="vlag", center=0, vmin=-lim, vmax=lim, cbar_kws={
+        "label": "points per extra action a week"}, linewidths=0.5, linecolor="white",
+        annot=est.round(2), fmt="", annot_kws={"fontsize": 8})
+    for i in range(len(acts)):
+        for j in range(4):
+            if not clear.iloc[i, j]:
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, color="#f2f2f2", zorder=0.5))
+    ax.set_xticklabels([PILLAR_LABELS[p] for p in PILLARS], rotation=0, fontsize=8)
+    ax.set_yticklabels([ACTIVITY_LABELS.get(a, a) for a in acts], rotation=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("What moved which pillar (coloured = clear association; grey = not clear)")
+    return ax
+
+
+def plot_snapshot_coverage(snapshots: pd.DataFrame, *, ax=None):
+    """Bar chart of snapshots per month against the days in the month.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    month = snapshots["date"].dt.to_period("M")
+    counts = month.value_counts().sort_index()
+    idx = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+    counts = counts.reindex(idx, fill_value=0)
+    x = idx.to_timestamp()
+    ax.bar(x, idx.days_in_month, width=25, color="#eeeeee", label="days in month")
+    ax.bar(x, counts.to_numpy(), width=25, color="#0173b2", label="days with a snapshot")
+    ax.set_ylabel("days")
+    ax.set_title("Snapshots per month")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    return ax
+
+
+def effects_figure(effects: pd.DataFrame | None):
+    """Build the "what moved which pillar" figure: heatmap above, forest plot below.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame or None
+        Output of :func:`ssi_analysis.estimate_effects`; None draws nothing.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+    """
+    if effects is None or effects["estimate"].notna().sum() == 0:
+        return None
+    n = effects["activity"].nunique()
+    fig = plt.figure(figsize=(11, 0.42 * n * 2 + 3.2))
+    grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.55)
+    plot_effect_heatmap(effects, ax=fig.add_subplot(grid[0, :3]))
+    axes = [fig.add_subplot(grid[1, 0])]
+    axes += [fig.add_subplot(grid[1, j], sharey=axes[0]) for j in range(1, 4)]
+    plot_effects(effects, axes=axes)
+    for ax in axes[1:]:
+        ax.tick_params(labelleft=False)
+    fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey band: too small to "
+             "matter)", fontsize=11, fontweight="bold")
+    return fig

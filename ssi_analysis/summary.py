@@ -1,0 +1,399 @@
+"""Report building blocks: read processed data, summarise it, render escaped tables.
+
+Notebooks call these in one or two lines per section; all of them are pure except
+:func:`load_processed`, which only reads.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, InsufficientDataError
+from .io import activity_coverage, read_parquet
+from .model import estimate_effects
+from .paths import resolve
+from .schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS, ssi_band
+
+PROCESSED_FILES = {
+    "snapshots": "snapshots.parquet",
+    "log": "cleaning_log.parquet",
+    "gaps": "gaps.parquet",
+    "activity": "activity.parquet",
+    "coverage": "activity_coverage.parquet",
+}
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The processed tables of one member (or team), filtered to a date range."""
+
+    snapshots: pd.DataFrame
+    log: pd.DataFrame
+    gaps: pd.DataFrame
+    activity: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
+                   member_id: str | None = None, start: str = "", end: str = "") -> Processed:
+    """Read what ``ssi-analysis ingest`` wrote, for one member and a date range.
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        Folder with the Parquet files (relative paths are relative to the project root).
+    member_id : str, optional
+        Keep only this member (default: all).
+    start, end : str
+        Inclusive date range ``YYYY-MM-DD``; empty means unbounded.
+
+    Returns
+    -------
+    Processed
+        Snapshots, cleaning log, gaps, activity and coverage.
+
+    Raises
+    ------
+    DataError
+        When a file is missing or the member has no snapshots.
+    """
+    folder = resolve(processed_dir)
+    t = {k: read_parquet(folder / f) for k, f in PROCESSED_FILES.items()}
+    lo = pd.Timestamp(start) if start else pd.Timestamp.min
+    hi = pd.Timestamp(end) if end else pd.Timestamp.max
+    for k, col in (("snapshots", "date"), ("log", "date"), ("activity", "date")):
+        df = t[k]
+        keep = df[col].between(lo, hi) | df[col].isna()
+        if member_id is not None:
+            keep &= df["member_id"] == member_id
+        t[k] = df[keep].reset_index(drop=True)
+    if member_id is not None:
+        t["gaps"] = t["gaps"][t["gaps"]["member_id"] == member_id].reset_index(drop=True)
+        t["coverage"] = t["coverage"][t["coverage"]["member_id"] == member_id]
+    if t["snapshots"].empty:
+        raise DataError(f"no snapshots for member {member_id!r} between {start or 'the start'} "
+                        f"and {end or 'the end'}", path=folder / PROCESSED_FILES["snapshots"])
+    cov = t["coverage"].copy()
+    cov["start"] = cov["start"].clip(lower=lo)
+    cov["end"] = cov["end"].clip(upper=hi)
+    return Processed(t["snapshots"], t["log"], t["gaps"], t["activity"],
+                     cov.reset_index(drop=True))
+
+
+def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the latest snapshot: score, band, pillars, ranks and peer averages.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``What`` / ``Value`` / ``Compared with`` ready to show.
+    """
+    last = snapshots.sort_values("date").iloc[-1]
+    week_ago = snapshots[snapshots["date"] <= last["date"] - pd.Timedelta(days=7)]
+    prev = week_ago.iloc[-1] if len(week_ago) else None
+
+    def change(col):
+        if prev is None or pd.isna(prev[col]):
+            return ""
+        d = last[col] - prev[col]
+        return f"{d:+.2f} since {prev['date']:%d %b}"
+
+    rows = [("Social Selling Index", f"{round(last['ssi'])} of 100 ({ssi_band(last['ssi'])})",
+             change("ssi"))]
+    for p in PILLARS:
+        rows.append((PILLAR_LABELS[p], f"{last[p]:.2f} of 25", change(p)))
+    for col, name in (("industry_rank", "Industry rank"), ("network_rank", "Network rank")):
+        if pd.notna(last[col]):
+            rows.append((name, f"Top {last[col]:.0f}%", "lower is better"))
+    for col, name in (("industry_ssi", "Industry peers' average SSI"),
+                      ("network_ssi", "Network peers' average SSI")):
+        if pd.notna(last[col]):
+            rows.append((name, f"{last[col]:.0f}", f"you: {last['ssi'] - last[col]:+.0f} points"))
+    rows.append(("Latest snapshot", f"{last['date']:%d %b %Y}", ""))
+    return pd.DataFrame(rows, columns=["What", "Value", "Compared with"])
+
+
+def weekly_activity(activity: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Count each activity per calendar week; weeks outside coverage are NaN.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        Long activity counts.
+    coverage : pandas.DataFrame
+        Tracked dates per activity (``activity_coverage``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = week start (Monday), one column per activity.
+    """
+    if coverage.empty:
+        return pd.DataFrame()
+    start, end = coverage["start"].min(), coverage["end"].max()
+    weeks = pd.date_range(start - pd.Timedelta(days=start.dayofweek), end, freq="7D")
+    wk = activity.assign(week=activity["date"] - pd.to_timedelta(activity["date"].dt.dayofweek,
+                                                                 unit="D"))
+    table = wk.pivot_table(index="week", columns="activity", values="count", aggfunc="sum")
+    table = table.reindex(weeks).fillna(0.0)
+    order = [a for a in ACTIVITY_LABELS if a in set(coverage["activity"])]
+    table = table.reindex(columns=order).fillna(0.0)
+    for r in coverage.itertuples():
+        outside = (table.index + pd.Timedelta(days=6) < r.start) | (table.index > r.end)
+        table.loc[outside, r.activity] = np.nan
+    return table
+
+
+def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | None, str]:
+    """Run :func:`estimate_effects`, or say in one sentence why it cannot run.
+
+    Parameters
+    ----------
+    processed : Processed
+        Output of :func:`load_processed`.
+    **options
+        Passed to :func:`ssi_analysis.estimate_effects`.
+
+    Returns
+    -------
+    (pandas.DataFrame or None, str)
+        The effects table and ``""``, or ``None`` and the reason.
+    """
+    act = processed.activity.copy()
+    try:
+        return estimate_effects(processed.snapshots, act, coverage=processed.coverage,
+                                **options), ""
+    except InsufficientDataError as exc:
+        return None, str(exc)
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """Format the effects table for readers: display names, rounding, verdict first.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Activity, Pillar, Verdict, Points per extra action a week, Range, q``.
+    """
+    order = {v: i for i, v in enumerate(["likely positive", "likely negative", "unclear",
+                                         "negligible", "not estimable"])}
+    e = effects.assign(_o=effects["verdict"].map(order)).sort_values(
+        ["_o", "pillar", "activity"], kind="stable")
+    return pd.DataFrame({
+        "Activity": e["activity"].map(lambda a: ACTIVITY_LABELS.get(a, a)),
+        "Pillar": e["pillar"].map(PILLAR_LABELS),
+        "Verdict": e["verdict"],
+        "Points per extra action a week": e["estimate"].map(
+            lambda v: "" if pd.isna(v) else f"{v:+.2f}"),
+        "90% range": [("" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}")
+                      for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
+        "q": e["q_value"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}"),
+        "Weeks": e["n_periods"],
+    }).reset_index(drop=True)
+
+
+def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame,
+                  *, as_of: str = "") -> pd.DataFrame:
+    """Summarise data quality: what the cleaner did, gaps and how fresh the data is.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The cleaning log.
+    gaps : pandas.DataFrame
+        The gap list.
+    snapshots : pandas.DataFrame
+        Cleaned snapshots.
+    as_of : str
+        Analysis date (``YYYY-MM-DD``); default the last snapshot date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Check, Result`` rows in plain language.
+    """
+    first, last = snapshots["date"].min(), snapshots["date"].max()
+    as_of_ts = pd.Timestamp(as_of) if as_of else last
+    span = (last - first).days + 1
+    rows = [
+        ("Snapshots", f"{len(snapshots)} days with a snapshot between {first:%d %b %Y} and "
+                      f"{last:%d %b %Y} ({len(snapshots) / span:.0%} of days)"),
+        ("Data age", f"latest snapshot is {(as_of_ts - last).days} days old on "
+                     f"{as_of_ts:%d %b %Y}"),
+        ("Gaps", f"{len(gaps)} gaps, {int(gaps['days'].sum()) if len(gaps) else 0} days in "
+                 f"all; longest {int(gaps['days'].max()) if len(gaps) else 0} days (never filled)"),
+    ]
+    explain = {
+        "duplicate": "same day captured more than once (latest kept)",
+        "out_of_bounds": "values outside their range removed",
+        "missing_pillar": "rows without all four pillars removed",
+        "ssi_derived": "SSI missing, taken as the sum of pillars",
+        "sum_mismatch": "SSI does not match the sum of pillars",
+        "low_precision": "whole-number scores (low precision)",
+        "future_date": "dates after the analysis date removed",
+        "before_ssi": "dates before SSI existed removed",
+        "daily_jump": "implausible one-day jumps (flagged, kept)",
+        "weekly_jump": "implausible one-week jumps (flagged, kept)",
+    }
+    counts = log[log["rule"] != "gap"].groupby(["rule", "action"]).size()
+    for (rule, action), n in counts.items():
+        rows.append((explain.get(rule, rule), f"{n} rows {action}"))
+    return pd.DataFrame(rows, columns=["Check", "Result"])
+
+
+def html_table(df: pd.DataFrame, *, caption: str = "") -> str:
+    """Render a table as escaped, deterministic HTML (no random ids, no scripts).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; every cell is HTML-escaped.
+    caption : str
+        Optional caption (escaped).
+
+    Returns
+    -------
+    str
+        An HTML ``<table>``.
+    """
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
+        + "</tr>" for row in df.itertuples(index=False))
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="ssi-table">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def show(df: pd.DataFrame, caption: str = ""):
+    """Display a table in a notebook as escaped HTML.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    caption : str
+        Optional caption.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    return HTML(html_table(df, caption=caption))
+
+
+def paragraphs(lines: list[str] | str):
+    """Display sentences as escaped HTML paragraphs.
+
+    Parameters
+    ----------
+    lines : list of str or str
+        Sentences (escaped before display).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    if isinstance(lines, str):
+        lines = [lines]
+    return HTML("".join(f"<p>{html.escape(s)}</p>" for s in lines))
+
+
+__all__ = ["Processed", "load_processed", "standing", "weekly_activity", "effects_or_reason",
+           "effects_table", "quality_table", "html_table", "show", "paragraphs",
+           "activity_coverage"]
+
+
+def run_manifest(processed_dir: str | os.PathLike[str], parameters: dict) -> pd.DataFrame:
+    """Describe the run: parameters, inputs (count and combined hash) and versions.
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        Folder holding ``manifest.json`` written by ingest.
+    parameters : dict
+        The notebook's parameters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Item, Value`` rows.
+    """
+    import hashlib
+    import json
+    import platform
+
+    import matplotlib
+    import scipy
+    import statsmodels
+
+    from . import __version__
+
+    path = resolve(processed_dir) / "manifest.json"
+    man = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    inputs = man.get("inputs", [])
+    digest = hashlib.sha256("".join(i["sha256"] for i in inputs).encode()).hexdigest()[:16]
+    rows = [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
+    rows += [
+        ("ingest time zone", str(man.get("parameters", {}).get("tz", "unknown"))),
+        ("input files", f"{len(inputs)} files, {sum(i['bytes'] for i in inputs):,} bytes"),
+        ("input data hash", digest),
+        ("ssi-analysis", __version__),
+        ("python", platform.python_version()),
+        ("pandas / statsmodels / scipy / matplotlib",
+         f"{pd.__version__} / {statsmodels.__version__} / {scipy.__version__} / "
+         f"{matplotlib.__version__}"),
+    ]
+    return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+def tz_warning(processed_dir: str | os.PathLike[str], tz: str) -> str:
+    """Say whether the data were ingested in another time zone than the report assumes.
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        Folder holding ``manifest.json``.
+    tz : str
+        The report's time zone parameter.
+
+    Returns
+    -------
+    str
+        A warning sentence, or ``""`` when they agree (or ingest recorded none).
+    """
+    import json
+
+    path = resolve(processed_dir) / "manifest.json"
+    if not path.exists():
+        return ""
+    used = json.loads(path.read_text(encoding="utf-8")).get("parameters", {}).get("tz")
+    if used and used != tz:
+        return (f"Note: the data were ingested with time zone {used}, but this report was asked "
+                f"for {tz}; days are counted in {used}. Re-run ingest with --tz {tz} to change it.")
+    return ""
+
+
+def effects_table_empty() -> pd.DataFrame:
+    """Return an empty effects table with the reader-facing columns."""
+    return pd.DataFrame(columns=["Activity", "Pillar", "Verdict",
+                                 "Points per extra action a week", "90% range", "q", "Weeks"])
