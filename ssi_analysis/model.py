@@ -127,7 +127,7 @@ def _prepare_panel(snapshots, activity, freq, max_lag, coverage):
     return panel, acts
 
 
-def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha) -> _PillarFit:
+def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> _PillarFit:
     fit = _PillarFit(pillar)
     label = PILLAR_LABELS[pillar]
     rows = panel[panel["usable"] & panel[f"d_{pillar}"].notna()]
@@ -193,7 +193,8 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha) -> _PillarFit:
         d = data if joint else rows.dropna(subset=gcols)
         X = d[gcols].copy()
         for c in gcols:
-            X[c] = _winsorize(X[c], d["member_id"])
+            if winsorize:
+                X[c] = _winsorize(X[c], d["member_id"], winsorize)
         y = d[f"d_{pillar}"].to_numpy(float)
         if fit.n_members > 1:
             Z = within_two_way(np.column_stack([y, X.to_numpy(float)]), d["member_id"],
@@ -218,7 +219,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha) -> _PillarFit:
     return fit
 
 
-def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage):
+def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize=0.99):
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     if not 0 < alpha < 1:
@@ -235,8 +236,8 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage):
     if not acts:
         raise InsufficientDataError("No activity data: load a LinkedIn data export or an "
                                     "activity CSV covering the snapshot period.")
-    fits = [_fit_pillar(panel, p, acts, max_lag, headroom=headroom, alpha=alpha)
-            for p in PILLARS]
+    fits = [_fit_pillar(panel, p, acts, max_lag, headroom=headroom, alpha=alpha,
+                        winsorize=winsorize) for p in PILLARS]
     return fits, acts
 
 
@@ -249,6 +250,7 @@ def estimate_effects(
     alpha: float = 0.10,
     sesoi: float = 0.05,
     headroom: tuple[float, float] = (1.0, 24.0),
+    winsorize: float | None = 0.99,
     coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Estimate how each activity relates to each pillar's change (cumulative over lags).
@@ -271,6 +273,9 @@ def estimate_effects(
     headroom : tuple of float, default (1, 24)
         Only periods starting strictly between these levels are modelled (the 0–25 cap
         hides effects at the edges).
+    winsorize : float or None, default 0.99
+        Cap each activity's period counts at this quantile per member (bulk actions such
+        as 100 invitations in an afternoon); None keeps counts as they are.
     coverage : pandas.DataFrame, optional
         Tracked dates per member and activity; default from ``activity.attrs``.
 
@@ -286,7 +291,8 @@ def estimate_effects(
     InsufficientDataError
         Fewer than 26 usable period changes, or no activity at all.
     """
-    fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage)
+    fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
+                          winsorize)
     rows = []
     for fit in fits:
         for a in acts:
@@ -446,10 +452,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
             "not proof that the activity causes the change.")
     neg = effects[effects["verdict"] == "negligible"]
     if len(neg):
-        pairs = ", ".join(f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}"
-                          for a, p in zip(neg["activity"], neg["pillar"], strict=True))
-        out.append(f"No effect worth acting on (interval within ±0.05 points per action): "
-                   f"{pairs}.")
+        out.append(f"{len(neg)} activity–pillar pairs show no association worth acting on "
+                   "(the whole range lies within ±0.05 points per action); see the table.")
     unclear = effects[effects["verdict"] == "unclear"]
     if len(unclear):
         out.append(f"{len(unclear)} other activity–pillar pairs are unclear: the data cannot "

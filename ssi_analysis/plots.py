@@ -6,6 +6,8 @@ everywhere; nothing here saves or shows a figure.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -218,10 +220,11 @@ def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None):
             c = VERDICT_COLORS[r["verdict"]]
             ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2)
             ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=5)
-        ax.set_title(PILLAR_LABELS[p], fontsize=10)
-        ax.set_xlabel("points per extra action a week")
+        ax.set_title(textwrap.fill(PILLAR_LABELS[p], 20), fontsize=10)
         ax.grid(axis="y", visible=False)
     axes[0].set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
+    axes[0].figure.supxlabel("pillar points per extra action a week (cumulative over lags)",
+                             fontsize=10)
     return axes
 
 
@@ -255,7 +258,8 @@ def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None):
         for j in range(4):
             if not clear.iloc[i, j]:
                 ax.add_patch(plt.Rectangle((j, i), 1, 1, color="#f2f2f2", zorder=0.5))
-    ax.set_xticklabels([PILLAR_LABELS[p] for p in PILLARS], rotation=0, fontsize=8)
+    ax.set_xticklabels([textwrap.fill(PILLAR_LABELS[p], 18) for p in PILLARS], rotation=0,
+                       fontsize=8)
     ax.set_yticklabels([ACTIVITY_LABELS.get(a, a) for a in acts], rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -287,7 +291,8 @@ def plot_snapshot_coverage(snapshots: pd.DataFrame, *, ax=None):
     ax.bar(x, counts.to_numpy(), width=25, color="#0173b2", label="days with a snapshot")
     ax.set_ylabel("days")
     ax.set_title("Snapshots per month")
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.set_ylim(0, 40)
+    ax.legend(loc="upper left", ncols=2, fontsize=8, frameon=False)
     return ax
 
 

@@ -397,3 +397,24 @@ def effects_table_empty() -> pd.DataFrame:
     """Return an empty effects table with the reader-facing columns."""
     return pd.DataFrame(columns=["Activity", "Pillar", "Verdict",
                                  "Points per extra action a week", "90% range", "q", "Weeks"])
+
+
+def activity_totals(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Total and typical weekly count per activity, with display names.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        Output of :func:`weekly_activity`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Activity, Total, Typical week, Weeks tracked``.
+    """
+    return pd.DataFrame({
+        "Activity": [ACTIVITY_LABELS.get(a, a) for a in weekly.columns],
+        "Total": [int(weekly[a].sum()) for a in weekly.columns],
+        "Typical week (median)": [f"{weekly[a].median():.0f}" for a in weekly.columns],
+        "Weeks tracked": [int(weekly[a].notna().sum()) for a in weekly.columns],
+    })

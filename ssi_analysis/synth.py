@@ -117,7 +117,7 @@ def simulate_activity(
     *,
     rates: Mapping[str, float] | None = None,
     latent_ar: float = 0.9,
-    latent_sd: float = 0.6,
+    latent_sd: float = 0.5,
     ramp_sd: float = 0.3,
     burst_p: float = 0.02,
     burst_size: float = 25.0,
@@ -143,7 +143,7 @@ def simulate_activity(
     burst_p, burst_size : float
         Daily probability and mean size of a bulk-invitation burst.
     accept_p : float
-        Probability that a sent invitation becomes a connection (within 0–5 days).
+        Probability that a sent invitation becomes a connection (within 0–27 days).
 
     Returns
     -------
@@ -168,9 +168,11 @@ def simulate_activity(
         out["invitations_sent"] += np.where(bursts, rng.poisson(burst_size, (n_members, n_days)),
                                             0).astype(np.int32)
         accepted = rng.binomial(out["invitations_sent"], accept_p)
-        delays = rng.multinomial(accepted, [0.3, 0.25, 0.15, 0.12, 0.1, 0.08])
-        conn = np.zeros((n_members, n_days + 6), dtype=np.int64)
-        for d in range(6):
+        # acceptance takes days to weeks (geometric, mean ~6 days, at most 4 weeks)
+        wait = 0.15 * 0.85 ** np.arange(28)
+        delays = rng.multinomial(accepted, wait / wait.sum())
+        conn = np.zeros((n_members, n_days + len(wait)), dtype=np.int64)
+        for d in range(len(wait)):
             conn[:, d : d + n_days] += delays[..., d]
         incoming = rng.poisson(0.25 * rhythm * member_scale, size=(n_members, n_days))
         out["connections"] = (conn[:, :n_days] + incoming).astype(np.int32)
@@ -185,7 +187,7 @@ def make_synthetic(
     effects: Mapping[tuple[str, str], float] | None = None,
     seed: int = 0,
     tz: str = "Europe/Berlin",
-    decay: float = 0.004,
+    decay: float = 0.01,
     noise_sd: float = 0.02,
     meas_sd: float = 0.02,
     week_shock_sd: float = 0.05,
@@ -239,7 +241,7 @@ def make_synthetic(
     # pillar input: each action's effect spread over the response kernel
     habitual = np.column_stack([
         rng.uniform(9, 18, n_members),   # brand
-        rng.uniform(4, 11, n_members),   # people
+        rng.uniform(6, 12, n_members),   # people
         rng.uniform(5, 13, n_members),   # insights
         rng.uniform(9, 19, n_members),   # relationships
     ])
