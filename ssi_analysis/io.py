@@ -283,9 +283,10 @@ def _json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
         except json.JSONDecodeError:
             raise DataError("rawJson is not valid JSON", path=source.name,
                             column=f"{where}.rawJson") from None
-    if "memberScore" not in obj:
+    has_stamp = obj.get("date") is not None or obj.get("collectedAt") is not None
+    if "memberScore" not in obj and not has_stamp:
         for key in ("data", "rawJson", "raw"):
-            if isinstance(obj.get(key), dict | list) and "date" not in obj:
+            if isinstance(obj.get(key), dict | list):
                 return _json_records(obj[key], source, tz, f"{where}.{key}")
     date = captured = None
     if obj.get("collectedAt") is not None:

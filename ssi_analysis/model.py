@@ -219,7 +219,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     return fit
 
 
-def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize=0.99):
+def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize):
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     if not 0 < alpha < 1:
@@ -328,13 +328,14 @@ def lag_profile(
     max_lag: int = 3,
     alpha: float = 0.10,
     headroom: tuple[float, float] = (1.0, 24.0),
+    winsorize: float | None = 0.99,
     coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return each lag's coefficient of the effects model.
 
     Parameters
     ----------
-    snapshots, activity, freq, alpha, headroom, coverage
+    snapshots, activity, freq, alpha, headroom, winsorize, coverage
         As in :func:`estimate_effects`.
     max_lag : int, default 3
         Largest lag.
@@ -345,7 +346,8 @@ def lag_profile(
         ``activity, pillar, lag, estimate, ci_low, ci_high, p_value, n_periods`` for the
         estimable activity x pillar pairs.
     """
-    fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage)
+    fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
+                          winsorize)
     rows = []
     for fit in fits:
         for a in acts:

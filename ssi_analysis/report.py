@@ -158,8 +158,11 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
     """
     import papermill as pm
 
-    env_before = os.environ.get("PYTHONHASHSEED")
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # the kernel inherits these: inline figures (whatever the caller's backend) and a
+    # fixed hash seed, so that reruns are byte-identical
+    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "PYTHONHASHSEED")}
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    os.environ["PYTHONHASHSEED"] = "0"
     try:
         nb = None
 
@@ -175,8 +178,11 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
             for stale in output.parent.glob(f".{output.stem}.*.tmp{output.suffix}"):
                 stale.unlink(missing_ok=True)
     finally:
-        if env_before is None:
-            os.environ.pop("PYTHONHASHSEED", None)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return nb
 
 

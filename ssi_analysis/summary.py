@@ -141,8 +141,8 @@ def weekly_activity(activity: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFr
     if coverage.empty:
         return pd.DataFrame()
     start, end = coverage["start"].min(), coverage["end"].max()
-    weeks = pd.date_range(start - pd.Timedelta(days=start.dayofweek), end, freq="7D")
-    wk = activity.assign(week=activity["date"] - pd.to_timedelta(activity["date"].dt.dayofweek,
+    weeks = pd.date_range(start - pd.Timedelta(days=start.day_of_week), end, freq="7D")
+    wk = activity.assign(week=activity["date"] - pd.to_timedelta(activity["date"].dt.day_of_week,
                                                                  unit="D"))
     table = wk.pivot_table(index="week", columns="activity", values="count", aggfunc="sum")
     table = table.reindex(weeks).fillna(0.0)
@@ -315,7 +315,7 @@ def paragraphs(lines: list[str] | str):
 
     if isinstance(lines, str):
         lines = [lines]
-    return HTML("".join(f"<p>{html.escape(s)}</p>" for s in lines))
+    return HTML("".join(f"<p>{html.escape(s)}</p>" for s in lines if s))
 
 
 __all__ = ["Processed", "load_processed", "standing", "weekly_activity", "effects_or_reason",

@@ -157,14 +157,14 @@ def simulate_activity(
     latent = signal.lfilter([1.0], [1.0, -latent_ar], eps, axis=1)
     ramp = rng.normal(0.0, ramp_sd, size=(n_members, 1)) * np.linspace(-0.5, 0.5, n_days)
     member_scale = rng.lognormal(0.0, 0.35, size=(n_members, 1))
-    rhythm = _WEEKDAY_RHYTHM[np.asarray(dates.dayofweek)]
+    rhythm = _WEEKDAY_RHYTHM[np.asarray(dates.day_of_week)]
     intensity = member_scale * np.exp(latent + ramp - latent_sd**2 / 2) * rhythm
     out: dict[str, np.ndarray] = {}
     for name, rate in rates.items():
         own = rng.lognormal(-0.08, 0.4, size=(n_members, n_days))  # activity-specific noise
         out[name] = rng.poisson(rate * intensity * own).astype(np.int32)
     if "invitations_sent" in out:
-        bursts = rng.random((n_members, n_days)) < burst_p
+        bursts = rng.random((n_members, n_days)) < burst_p * (rhythm > 0.5)  # workdays
         out["invitations_sent"] += np.where(bursts, rng.poisson(burst_size, (n_members, n_days)),
                                             0).astype(np.int32)
         accepted = rng.binomial(out["invitations_sent"], accept_p)
@@ -247,7 +247,7 @@ def make_synthetic(
     ])
     week_idx = ((dates - dates[0]).days // 7).to_numpy()
     shocks = rng.normal(0.0, week_shock_sd, size=(week_idx.max() + 1, len(PILLARS)))
-    shock_day = np.asarray(dates.dayofweek == 2)  # platform moves land on Wednesdays
+    shock_day = np.asarray(dates.day_of_week == 2)  # platform moves land on Wednesdays
     levels = np.empty((len(PILLARS), n_members, n_days))
     for j, pillar in enumerate(PILLARS):
         drive = np.zeros((n_members, n_days))
@@ -359,7 +359,8 @@ def make_linear_panel(
     """Generate data whose weekly pillar change follows the model exactly (Tier A).
 
     Activity happens on Mondays only and snapshots are taken every Sunday, so each
-    calendar week's change is ``alpha_i + tau_w + sum_k beta_{a,k} x_{a,w-k} + e``.
+    calendar week's change is ``alpha_i + tau_w + sum_k beta_{a,k} x_{a,w-k} + e``
+    (activity centred on the member's mean so that levels stay inside 0–25).
 
     Parameters
     ----------
@@ -398,17 +399,16 @@ def make_linear_panel(
         j = PILLARS.index(p)
         lagged = np.zeros_like(x[a])
         lagged[:, k:] = x[a][:, : len(weeks) - k]
-        change[:, :, j] += beta * lagged
+        change[:, :, j] += beta * (lagged - lagged.mean(axis=1, keepdims=True))
     level = 12.0 + np.cumsum(change, axis=1)
     member_ids = ["me"] if n_members == 1 else [f"m{i + 1:04d}" for i in range(n_members)]
     snap_dates = weeks + pd.Timedelta(days=6)  # Sunday closing each activity week
-    first = weeks[0] - pd.Timedelta(days=1)
+    burn = 4  # activity-only weeks, so that lag windows of the first change exist
+    first = snap_dates[burn - 1]
     rows = []
     for i, m in enumerate(member_ids):
-        rows.append(pd.DataFrame({"member_id": m, "date": [first],
-                                  **{p: [12.0] for p in PILLARS}}))
-        rows.append(pd.DataFrame({"member_id": m, "date": snap_dates,
-                                  **{p: level[i, :, j] for j, p in enumerate(PILLARS)}}))
+        rows.append(pd.DataFrame({"member_id": m, "date": snap_dates[burn - 1:],
+                                  **{p: level[i, burn - 1:, j] for j, p in enumerate(PILLARS)}}))
     snaps = pd.concat(rows, ignore_index=True)
     snaps["ssi"] = snaps[list(PILLARS)].sum(axis=1)
     snaps["source"] = "linear-panel"

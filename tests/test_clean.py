@@ -1,0 +1,127 @@
+"""Cleaner: every rule does what it says, logs it, and cleaning is pure and idempotent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssi_analysis import clean_snapshots
+from ssi_analysis.schema import PILLARS
+
+
+def snap(date, b=10.0, p=8.0, i=9.0, r=11.0, ssi=None, cap=None, source="s", member="me", **kw):
+    return {"member_id": member, "date": pd.Timestamp(date),
+            "captured_at": pd.Timestamp(cap, tz="UTC") if cap else pd.NaT,
+            "ssi": b + p + i + r if ssi is None else ssi, "brand": b, "people": p,
+            "insights": i, "relationships": r, "source": source, **kw}
+
+
+def frame(*rows):
+    return pd.DataFrame(list(rows))
+
+
+def test_same_day_keeps_latest_capture_and_logs_the_other():
+    df = frame(snap("2026-01-01", b=10, cap="2026-01-01 08:00"),
+               snap("2026-01-01", b=11, cap="2026-01-01 18:00"),
+               snap("2026-01-02"), snap("2026-01-02"))
+    res = clean_snapshots(df)
+    assert len(res.snapshots) == 2
+    assert res.snapshots.iloc[0]["brand"] == 11
+    dups = res.log[res.log["rule"] == "duplicate"]
+    assert len(dups) == 2 and set(dups["action"]) == {"dropped"}
+    assert dups["detail"].str.contains("exact duplicate").sum() == 1
+
+
+def test_out_of_bounds_values_are_dropped_not_clipped():
+    df = frame(snap("2026-01-01", b=26.0, ssi=54.0), snap("2026-01-02", industry_rank=140.0))
+    res = clean_snapshots(df)
+    assert len(res.snapshots) == 1  # the row without a valid brand is removed
+    assert np.isnan(res.snapshots.iloc[0]["industry_rank"])
+    oob = res.log[res.log["rule"] == "out_of_bounds"]
+    assert len(oob) == 2 and oob["detail"].str.contains("brand = 26").any()
+
+
+def test_sum_check_tolerates_displayed_integer_but_not_a_real_mismatch():
+    df = frame(snap("2026-01-01", ssi=38.0),          # pillars 38.0: fine
+               snap("2026-01-02", b=10.3, ssi=38.0),  # 38.3 vs integer 38: within 0.5
+               snap("2026-01-03", ssi=40.5))          # 38.0 vs 40.5: mismatch
+    res = clean_snapshots(df)
+    mism = res.log[res.log["rule"] == "sum_mismatch"]
+    assert list(mism["date"].dt.day) == [3]
+
+
+def test_missing_ssi_is_derived_and_logged():
+    df = frame(snap("2026-01-01", ssi=np.nan))
+    res = clean_snapshots(df)
+    assert res.snapshots.iloc[0]["ssi"] == pytest.approx(38.0)
+    assert (res.log["rule"] == "ssi_derived").sum() == 1
+
+
+def test_integer_only_source_is_flagged_low_precision():
+    res = clean_snapshots(frame(snap("2026-01-01"), snap("2026-01-02", b=10.25)))
+    assert list(res.snapshots["precision"]) == ["integer", "full"]
+
+
+def test_future_and_pre_ssi_dates_are_dropped():
+    df = frame(snap("2012-05-01"), snap("2026-01-01"), snap("2026-02-01"))
+    res = clean_snapshots(df, as_of="2026-01-15")
+    assert list(res.snapshots["date"]) == [pd.Timestamp("2026-01-01")]
+    assert {"future_date", "before_ssi"} <= set(res.log["rule"])
+
+
+def test_gaps_are_listed_and_not_filled():
+    df = frame(snap("2026-01-01"), snap("2026-01-02"), snap("2026-01-10"))
+    res = clean_snapshots(df)
+    assert len(res.snapshots) == 3
+    assert res.gaps.to_dict("records") == [{"member_id": "me", "start": pd.Timestamp("2026-01-03"),
+                                            "end": pd.Timestamp("2026-01-09"), "days": 7}]
+
+
+def test_implausible_jump_is_flagged_with_its_size():
+    res = clean_snapshots(frame(snap("2026-01-01", i=5), snap("2026-01-02", i=9.5)))
+    jump = res.log[res.log["rule"] == "daily_jump"]
+    assert len(jump) == 1 and "+4.50" in jump["detail"].iloc[0]
+    assert len(clean_snapshots(frame(snap("2026-01-01", i=5), snap("2026-01-02", i=9.5)),
+                               max_daily_jump=5).log.query("rule == 'daily_jump'")) == 0
+
+
+def test_does_not_mutate_its_input():
+    df = frame(snap("2026-01-02"), snap("2026-01-01", b=30.0), snap("2026-01-02"))
+    before = df.copy(deep=True)
+    clean_snapshots(df)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_missing_required_column_is_named():
+    with pytest.raises(KeyError, match="brand"):
+        clean_snapshots(pd.DataFrame({"member_id": ["me"], "date": ["2026-01-01"]}))
+
+
+_score = st.one_of(st.floats(-5, 30, allow_nan=False), st.just(np.nan))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 20), st.sampled_from(["a", "b"]),
+                               _score, _score, _score, _score,
+                               st.integers(0, 3)), min_size=1, max_size=30))
+def test_clean_properties(rows):
+    df = pd.DataFrame([
+        {"member_id": m, "date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=d),
+         "captured_at": pd.Timestamp("2026-01-01", tz="UTC") + pd.Timedelta(days=d, hours=h),
+         "ssi": np.nan, "brand": b, "people": p, "insights": i, "relationships": r,
+         "source": "x"} for d, m, b, p, i, r, h in rows])
+    res = clean_snapshots(df)
+    out = res.snapshots
+    assert not out.duplicated(["member_id", "date"]).any()
+    assert out[list(PILLARS)].notna().all().all()
+    assert ((out[list(PILLARS)] >= 0) & (out[list(PILLARS)] <= 25)).all().all()
+    np.testing.assert_allclose(out["ssi"], out[list(PILLARS)].sum(axis=1), atol=1e-3)
+    # nothing is lost silently: every input row is either kept or named in the log
+    dropped = res.log[res.log["action"] == "dropped"]
+    removed_rows = dropped[dropped["rule"].isin(["duplicate", "missing_pillar"])]
+    assert len(out) + len(removed_rows) == len(df)
+    again = clean_snapshots(out)
+    pd.testing.assert_frame_equal(again.snapshots, out)

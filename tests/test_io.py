@@ -1,0 +1,249 @@
+"""Loaders: the sample's real formats, the canonical CSVs, errors that name file/row/column."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssi_analysis import DataError, activity_coverage, load_activity, load_snapshots
+from ssi_analysis.io import write_parquet
+from ssi_analysis.schema import ACTIVITY_COLUMNS, PILLARS, SNAPSHOT_COLUMNS
+from ssi_analysis.synth import SAMPLE_SEED, SAMPLE_TZ, make_synthetic
+
+PAYLOAD = {
+    "activeSeat": False,
+    "memberScore": {"overall": 19.705751, "subScores": [
+        {"score": 13.118002, "pillar": "PROFESSIONAL_BRAND"},
+        {"score": 3.68, "pillar": "FIND_RIGHT_PEOPLE"},
+        {"score": 0.29999998, "pillar": "INSIGHT_ENGAGEMENT"},
+        {"score": 2.6077502, "pillar": "STRONG_RELATIONSHIP"}]},
+    "groupScore": [
+        {"groupType": "INDUSTRY", "rank": 75, "score": {"overall": 30.99, "subScores": []}},
+        {"groupType": "NETWORK", "rank": 81, "score": {"overall": 32.72, "subScores": []}}],
+}
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return make_synthetic(1, seed=SAMPLE_SEED, tz=SAMPLE_TZ)
+
+
+def test_sample_snapshots_match_the_generator(sample_member, truth):
+    snaps = load_snapshots(sample_member / "ssi", tz=SAMPLE_TZ)
+    assert list(snaps.columns) == list(SNAPSHOT_COLUMNS)
+    assert len(snaps) == len(truth.snapshots)
+    expected = truth.snapshots.sort_values(["date", "captured_at"]).reset_index(drop=True)
+    got = snaps.reset_index(drop=True)
+    assert (got["date"].to_numpy() == expected["date"].to_numpy()).all()
+    for p in PILLARS:
+        np.testing.assert_allclose(got[p], expected[p], atol=6e-5)
+    assert got["source"].str.endswith("[salesApiSsi json]").all()
+    assert got["industry"].eq("Management Consulting").all()
+
+
+def test_sample_activity_matches_the_generator_day_by_day(sample_member, truth):
+    act = load_activity(sample_member / "export", tz=SAMPLE_TZ)
+    assert list(act.columns) == list(ACTIVITY_COLUMNS)
+    key = ["member_id", "date", "activity"]
+    merged = truth.activity.merge(act, on=key, how="outer", suffixes=("_true", "_read"))
+    assert merged["count_true"].notna().all() and merged["count_read"].notna().all()
+    assert (merged["count_true"] == merged["count_read"]).all()
+
+
+def test_local_day_depends_on_time_zone(tmp_path):
+    (tmp_path / "Shares.csv").write_text(
+        "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n"
+        "2025-03-01 23:30:00,https://x/urn%3Ali%3Ashare%3A1,Hello,,,MEMBER_NETWORK\n")
+    utc = load_activity(tmp_path, tz="UTC")
+    berlin = load_activity(tmp_path, tz="Europe/Berlin")
+    assert utc["date"].iloc[0] == pd.Timestamp("2025-03-01")
+    assert berlin["date"].iloc[0] == pd.Timestamp("2025-03-02")
+
+
+def test_payload_maps_pillars_by_name_not_position(tmp_path):
+    shuffled = json.loads(json.dumps(PAYLOAD))
+    shuffled["memberScore"]["subScores"].reverse()
+    (tmp_path / "salesApiSsi_2026-06-01.json").write_text(json.dumps(shuffled))
+    s = load_snapshots(tmp_path).iloc[0]
+    assert s["brand"] == pytest.approx(13.118) and s["insights"] == pytest.approx(0.3)
+    assert s["relationships"] == pytest.approx(2.6078)
+    assert s["industry_rank"] == 75 and s["network_rank"] == 81
+    assert s["industry_ssi"] == pytest.approx(30.99)
+    assert s["date"] == pd.Timestamp("2026-06-01") and pd.isna(s["captured_at"])
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda p: {"data": p},
+    lambda p: {"object": "LinkedinRawData", "data": p},
+    lambda p: {"rawJson": json.dumps(p), "profileUrn": "x"},
+    lambda p: [{"date": "2026-06-01", "parsed": {}, "raw": p}],
+])
+def test_wrapped_payloads(tmp_path, wrap):
+    (tmp_path / "ssi_2026-06-01.json").write_text(json.dumps(wrap(PAYLOAD)))
+    s = load_snapshots(tmp_path)
+    assert len(s) == 1 and s["ssi"].iloc[0] == pytest.approx(19.7058)
+
+
+def test_json_lines_history_with_capture_time(tmp_path):
+    lines = [json.dumps({"collectedAt": 1748822400000 + i * 86400000, "raw": PAYLOAD})
+             for i in range(3)]
+    (tmp_path / "history.jsonl").write_text("\n".join(lines) + "\n")
+    s = load_snapshots(tmp_path, tz="America/New_York")
+    # 2025-06-02 00:00 UTC is still 1 June in New York
+    assert list(s["date"].dt.day) == [1, 2, 3]
+    assert s["captured_at"].notna().all()
+
+
+def test_saved_ssi_page(tmp_path):
+    page = f"<html><body><code>{json.dumps(PAYLOAD)}</code></body></html>"
+    (tmp_path / "ssi_2026-06-01.html").write_text(page)
+    assert load_snapshots(tmp_path)["people"].iloc[0] == pytest.approx(3.68)
+
+
+def test_canonical_and_wide_csv_spellings(tmp_path):
+    (tmp_path / "a.csv").write_text(
+        "member_id,date,ssi,brand,people,insights,relationships,industry_rank\n"
+        "ana,2026-01-05,40.5,10,10,10.5,10,Top 5%\n")
+    (tmp_path / "b.csv").write_text(
+        "\ufeffDate;Overall;Establish your professional brand;Find the right people;"
+        "Engage with insights;Build relationships\r\n05/01/2026;41,5;10,5;10;11;10\r\n")
+    s = load_snapshots(tmp_path, member_id="bo")
+    ana = s[s["member_id"] == "ana"].iloc[0]
+    bo = s[s["member_id"] == "bo"].iloc[0]
+    assert ana["industry_rank"] == 5
+    assert bo["ssi"] == 41.5 and bo["brand"] == 10.5
+    assert bo["date"] == pd.Timestamp("2026-01-05")
+
+
+def test_zip_export_with_suffixed_names_and_quirks(tmp_path):
+    z = tmp_path / "Complete_LinkedInDataExport_03-09-2026.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("Comments_17529409.csv",
+                    'Date,Link,Message\n2026-01-02 10:00:00,urn:li:activity:1,'
+                    '"He said \\"hi\\",\nthen left"\n,urn:li:activity:2,blank date\n')
+        zf.writestr("Shares_17529409.csv",
+                    "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl\n"
+                    '2026-01-02 10:00:00,l,"p1""\n""\n""p2",,\n2026-01-03 10:00:00,l,,,\n')
+        zf.writestr("Connections.csv",
+                    "Notes:\n\"some note\"\n\nFirst Name,Last Name,URL,Email Address,Company,"
+                    "Position,Connected On\nA,B,u,,C,P,02 Jan 2026\n,,,,,,03 Jan 2026\n")
+    act = load_activity(z)
+    counts = act.groupby("activity")["count"].sum().to_dict()
+    assert counts == {"comments": 1, "posts": 1, "reposts": 1, "connections": 2}
+    cov = activity_coverage(act)
+    assert set(cov["activity"]) == {"comments", "posts", "reposts", "connections"}
+    assert (cov["end"] == pd.Timestamp("2026-03-08")).all()  # the day before the export date
+
+
+def test_messages_counts_only_the_owners_sent_messages(tmp_path):
+    me, a, b = "https://l/in/me", "https://l/in/a", "https://l/in/b"
+    rows = [("c1", "Me", me, "A", a, "2026-01-01 10:00:00 UTC", "No"),
+            ("c1", "A", a, "Me", me, "2026-01-01 11:00:00 UTC", "No"),
+            ("c2", "B", b, "Me", me, "2026-01-02 11:00:00 UTC", "No"),
+            ("c2", "Me", me, "B", b, "2026-01-02 12:00:00 UTC", "Yes")]
+    text = ('"CONVERSATION ID","FROM","SENDER PROFILE URL","TO","RECIPIENT PROFILE URLS",'
+            '"DATE","IS MESSAGE DRAFT"\n')
+    text += "".join(",".join(f'"{v}"' for v in r) + "\n" for r in rows)
+    (tmp_path / "messages.csv").write_text(text)
+    act = load_activity(tmp_path)
+    assert act.to_dict("records") == [{"member_id": "me", "date": pd.Timestamp("2026-01-01"),
+                                       "activity": "messages_sent", "count": 1}]
+
+
+def test_invitations_outgoing_only(tmp_path):
+    (tmp_path / "Invitations.csv").write_text(
+        "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
+        'Me,X,"9/27/25, 8:41 AM",,OUTGOING,u,v\nY,Me,"9/28/25, 8:41 PM",hi,INCOMING,v,u\n')
+    act = load_activity(tmp_path)
+    assert act[["activity", "count"]].to_dict("records") == [
+        {"activity": "invitations_sent", "count": 1}]
+
+
+def test_activity_csv_blank_is_untracked_zero_is_zero(tmp_path):
+    (tmp_path / "activity.csv").write_text(
+        "date,posts,comments\n2026-01-01,1,\n2026-01-02,0,2\n2026-01-03,0,\n")
+    act = load_activity(tmp_path)
+    cov = activity_coverage(act).set_index("activity")
+    assert cov.loc["posts", "start"] == pd.Timestamp("2026-01-01")
+    assert cov.loc["posts", "end"] == pd.Timestamp("2026-01-03")
+    assert cov.loc["comments", "start"] == cov.loc["comments", "end"] == pd.Timestamp("2026-01-02")
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("date,ssi,brand,people,insights,relationships\n2026-01-01,40,10,10,x,10\n",
+     r"bad\.csv, row 2, column insights: expected a number, found 'x'"),
+    ("date,ssi,brand,people,insights,relationships\n2026-13-45,40,10,10,10,10\n",
+     r"bad\.csv, row 2, column date: expected a date"),
+    ("date,ssi,brand,people\n2026-01-01,40,10,10\n",
+     r"bad\.csv, row 1: lacks the columns \['insights', 'relationships'\]"),
+])
+def test_bad_csv_names_file_row_column(tmp_path, content, expected):
+    (tmp_path / "bad.csv").write_text(content)
+    with pytest.raises(DataError, match=expected) as info:
+        load_snapshots(tmp_path / "bad.csv")
+    assert "\n" not in str(info.value)
+
+
+def test_truncated_json_and_missing_path(tmp_path):
+    (tmp_path / "salesApiSsi_2026-01-01.json").write_text(json.dumps(PAYLOAD)[:50])
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_snapshots(tmp_path)
+    with pytest.raises(DataError, match="no such file"):
+        load_snapshots(tmp_path / "nope")
+
+
+def test_json_without_date_is_refused(tmp_path):
+    (tmp_path / "payload.json").write_text(json.dumps(PAYLOAD))
+    with pytest.raises(DataError, match="has no date"):
+        load_snapshots(tmp_path)
+
+
+def test_zip_path_traversal_is_refused(tmp_path):
+    z = tmp_path / "evil.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("../Shares.csv", "Date,ShareLink,ShareCommentary\n")
+    with pytest.raises(DataError, match="points outside the archive"):
+        load_activity(z)
+
+
+def test_writers_refuse_data_raw():
+    from ssi_analysis import paths
+
+    with pytest.raises(DataError, match="never modified"):
+        write_parquet(pd.DataFrame({"a": [1]}), paths.RAW_DIR / "x.parquet")
+
+
+_cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cells, min_size=6, max_size=6), max_size=5),
+       sep=st.sampled_from([",", ";", "\t"]))
+def test_snapshot_csv_parser_raises_only_data_error(tmp_path, rows, sep):
+    text = sep.join(["date", "ssi", "brand", "people", "insights", "relationships"]) + "\n"
+    text += "".join(sep.join(r) + "\n" for r in rows)
+    f = tmp_path / "fuzz.csv"
+    f.write_text(text, encoding="utf-8")
+    try:
+        out = load_snapshots(f)
+    except DataError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert list(out.columns) == list(SNAPSHOT_COLUMNS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=300))
+def test_json_parser_raises_only_data_error(tmp_path, body):
+    f = tmp_path / "salesApiSsi_2026-01-01.json"
+    f.write_bytes(b"{" + body)
+    try:
+        load_snapshots(f)
+    except DataError:
+        pass

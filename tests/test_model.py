@@ -1,0 +1,162 @@
+"""Models: planted effects are found, unplanted ones are not, gates refuse honestly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ssi_analysis import (
+    InsufficientDataError,
+    clean_snapshots,
+    estimate_effects,
+    lag_profile,
+    lagged_correlations,
+)
+from ssi_analysis.model import EFFECT_COLUMNS, VERDICTS, effect_sentences
+from ssi_analysis.synth import make_linear_panel, make_synthetic
+
+WIDE = (-1e9, 1e9)  # no headroom filter: the linear panel has no cap
+
+
+def _est(d, **kw):
+    return estimate_effects(d.snapshots, d.activity, **kw).set_index(["activity", "pillar"])
+
+
+def test_exact_recovery_single_member():
+    d = make_linear_panel(1, 150, effects={("posts", "insights"): 0.15,
+                                           ("comments", "brand"): -0.05}, noise_sd=1e-7)
+    e = _est(d, headroom=WIDE, winsorize=None)
+    assert e.loc[("posts", "insights"), "estimate"] == pytest.approx(0.15, abs=1e-5)
+    assert e.loc[("comments", "brand"), "estimate"] == pytest.approx(-0.05, abs=1e-5)
+    assert e.loc[("reactions", "people"), "estimate"] == pytest.approx(0.0, abs=1e-5)
+    assert list(e.reset_index().columns) == list(EFFECT_COLUMNS)
+
+
+def test_exact_recovery_team_with_member_drift_and_week_shocks():
+    d = make_linear_panel(30, 60, effects={("posts", "insights"): 0.15}, noise_sd=1e-7,
+                          member_drift_sd=0.3, week_shock_sd=0.5)
+    e = _est(d, headroom=WIDE, winsorize=None)
+    assert e.loc[("posts", "insights"), "estimate"] == pytest.approx(0.15, abs=1e-5)
+    assert e.loc[("posts", "insights"), "n_members"] == 30
+    assert e.loc[("comments", "insights"), "estimate"] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_lag_one_effect_lands_on_lag_one():
+    d = make_linear_panel(1, 150, effects={("posts", "insights", 1): 0.2}, noise_sd=1e-7)
+    lp = lag_profile(d.snapshots, d.activity, max_lag=2, headroom=WIDE, winsorize=None)
+    lp = lp[(lp["activity"] == "posts") & (lp["pillar"] == "insights")].set_index("lag")
+    assert lp.loc[1, "estimate"] == pytest.approx(0.2, abs=1e-5)
+    assert lp.loc[0, "estimate"] == pytest.approx(0.0, abs=1e-5)
+    assert lp.loc[2, "estimate"] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_noisy_linear_panel_verdicts():
+    d = make_linear_panel(1, 150, effects={("posts", "insights"): 0.15}, noise_sd=0.1, seed=3)
+    e = _est(d, headroom=WIDE)
+    assert e.loc[("posts", "insights"), "verdict"] == "likely positive"
+    lo, hi = e.loc[("posts", "insights"), ["ci_low", "ci_high"]]
+    assert lo < 0.15 < hi
+    others = e.drop(index=[("posts", "insights")])
+    assert not others["verdict"].isin(["likely positive", "likely negative"]).any()
+    assert set(e["verdict"]) <= set(VERDICTS)
+
+
+def test_bundled_sample_finds_planted_effects_and_only_them(sample_tables, sample_member):
+    truth = pd.read_csv(sample_member / "TRUTH.csv").set_index(["activity", "pillar"])["effect"]
+    e = estimate_effects(sample_tables.snapshots, sample_tables.activity,
+                         coverage=sample_tables.coverage).set_index(["activity", "pillar"])
+    e = e.join(truth)
+    planted = e[e["effect"] > 0]
+    assert len(planted) == 5
+    assert (planted["verdict"] == "likely positive").all(), planted
+    # estimates land near the truth (weekly aggregation attenuates a little)
+    ratio = planted["estimate"] / planted["effect"]
+    assert ratio.between(0.5, 1.3).all(), ratio
+    nulls = e[e["effect"] == 0]
+    assert not nulls["verdict"].isin(["likely positive", "likely negative"]).any()
+
+
+def test_null_world_false_positive_rate_is_controlled():
+    """No planted effect: across seeds, few activity-pillar pairs get a 'likely' verdict."""
+    findings = tests = 0
+    for seed in range(6):
+        d = make_synthetic(1, "2023-06-01", "2026-06-30", effects={}, seed=seed)
+        e = estimate_effects(clean_snapshots(d.snapshots).snapshots, d.activity)
+        findings += e["verdict"].isin(["likely positive", "likely negative"]).sum()
+        tests += e["estimate"].notna().sum()
+    assert tests >= 6 * 20
+    assert findings / tests <= 0.05
+
+
+def test_levels_correlation_is_fooled_where_changes_are_not():
+    """Negative control: a trending null world makes levels correlate, changes do not."""
+    fooled_levels = fooled_changes = 0
+    for seed in range(6):
+        d = make_synthetic(1, "2024-01-01", "2026-06-30", effects={}, seed=100 + seed,
+                           ramp_sd=1.5, decay=0.0)
+        snaps = clean_snapshots(d.snapshots).snapshots
+        wk = snaps.set_index("date")["insights"].resample("W").last()
+        posts = d.activity[d.activity["activity"] == "posts"].set_index("date")["count"]
+        posts = posts.resample("W").sum().reindex(wk.index, fill_value=0)
+        from scipy import stats
+        ok = wk.notna()
+        fooled_levels += stats.pearsonr(wk[ok], posts[ok].cumsum()).pvalue < 0.05
+        lc = lagged_correlations(snaps, d.activity, max_lag=0)
+        row = lc[(lc["activity"] == "posts") & (lc["pillar"] == "insights")].iloc[0]
+        fooled_changes += row["p_value"] < 0.05
+    assert fooled_levels > fooled_changes
+
+
+def test_too_little_history_is_refused_with_the_reason():
+    d = make_linear_panel(1, 20)
+    with pytest.raises(InsufficientDataError, match=r"20 usable weekly changes, at least 26"):
+        estimate_effects(d.snapshots, d.activity)
+
+
+def test_rare_activity_is_not_estimable_with_a_note():
+    d = make_linear_panel(1, 120, activities=("posts", "comments"), seed=1)
+    rare = d.activity[d.activity["activity"] == "posts"].copy()
+    rare = rare.assign(activity="votes").head(3)
+    act = pd.concat([d.activity, rare], ignore_index=True)
+    cov = pd.DataFrame({"member_id": "me", "activity": ["posts", "comments", "votes"],
+                        "start": act["date"].min(), "end": act["date"].max(), "source": "t"})
+    e = estimate_effects(d.snapshots, act, coverage=cov, headroom=WIDE)
+    votes = e[e["activity"] == "votes"]
+    assert (votes["verdict"] == "not estimable").all()
+    assert votes["note"].str.contains("too little variation").all()
+
+
+def test_pillar_at_cap_is_skipped_with_a_note():
+    d = make_linear_panel(1, 60, seed=2)
+    snaps = d.snapshots.assign(relationships=24.6)
+    e = estimate_effects(snaps, d.activity)
+    rel = e[e["pillar"] == "relationships"]
+    assert (rel["verdict"] == "not estimable").all()
+    assert rel["note"].str.contains("25-point cap").all()
+
+
+def test_lagged_correlations_table():
+    d = make_linear_panel(1, 100, effects={("posts", "insights"): 0.2}, seed=5)
+    lc = lagged_correlations(d.snapshots, d.activity, max_lag=2)
+    assert len(lc) == 3 * 4 * 3
+    row = lc[(lc["activity"] == "posts") & (lc["pillar"] == "insights") & (lc["lag"] == 0)]
+    assert row["r"].iloc[0] > 0.5 and row["q_value"].iloc[0] < 0.01
+    ok = lc["p_value"].notna()
+    assert (lc.loc[ok, "q_value"] >= lc.loc[ok, "p_value"] - 1e-12).all()
+    assert ((lc["ci_low"] <= lc["r"]) & (lc["r"] <= lc["ci_high"]))[ok].all()
+
+
+def test_sentences_are_worded_as_association():
+    d = make_linear_panel(1, 150, effects={("posts", "insights"): 0.15}, seed=4)
+    lines = effect_sentences(estimate_effects(d.snapshots, d.activity, headroom=WIDE))
+    assert lines[0].startswith("Each additional post in a week goes with +0.1")
+    assert "association, not proof" in lines[0]
+
+
+def test_invalid_options():
+    d = make_linear_panel(1, 40)
+    with pytest.raises(ValueError, match="freq"):
+        estimate_effects(d.snapshots, d.activity, freq="D")
+    with pytest.raises(ValueError, match="alpha"):
+        estimate_effects(d.snapshots, d.activity, alpha=2)

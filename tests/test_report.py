@@ -1,0 +1,171 @@
+"""Notebooks and reports: thin literal notebooks, executed end to end, clean HTML, CLI."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ssi_analysis import paths
+from ssi_analysis.report import load_config, notebook_parameters, run_reports
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_thin_and_clean(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for node in ast.parse(tagged[0].source).body:        # literals only
+        assert isinstance(node, ast.AnnAssign | ast.Assign)
+        ast.literal_eval(node.value)
+    for c in code:
+        assert not c.get("outputs") and c.get("execution_count") is None
+        tree = ast.parse(c.source)
+        assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef | ast.For | ast.While)
+                       for n in ast.walk(tree)), c.source
+        if c is not tagged[0]:
+            assert len(c.source.splitlines()) <= 8
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def _config(tmp_path, processed, name="member_report"):
+    cfg = tmp_path / "reports.yml"
+    cfg.write_text(f"""reports:
+  - name: {name}
+    notebook: notebooks/member_report.ipynb
+    title: "Test <report> & co"
+    parameters:
+      processed_dir: {processed}
+      member_id: me
+      tz: Europe/Berlin
+""")
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_processed, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    cfg = _config(out, sample_processed)
+    written = run_reports(cfg, out / "site")
+    return out / "site", written
+
+
+def test_report_files_and_index(sample_report):
+    site, written = sample_report
+    assert [p.name for p in written] == ["member_report.html", "index.html"]
+    assert (site / "member_report.ipynb").exists()
+    index = (site / "index.html").read_text()
+    assert 'href="member_report.html"' in index and "Test &lt;report&gt; &amp; co" in index
+    assert not list(site.glob(".*tmp*"))
+
+
+def test_html_has_no_code_prompts_parameters_or_network(sample_report):
+    site, _ = sample_report
+    page = (site / "member_report.html").read_text()
+    code_cells = re.findall(r'<div class="(jp-Cell jp-CodeCell[^"]*)"', page)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    assert not re.search(r'class="[^"]*(jp-InputPrompt|jp-OutputPrompt|highlight)', page)
+    body = page.split("<main>", 1)[1]
+    assert "import matplotlib" not in body and "summary.show(" not in body
+    assert "In&nbsp;[" not in body and "Out[" not in body
+    assert "processed_dir = " not in body and "injected-parameters" not in body
+    assert "Traceback" not in body and "Warning" not in body
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=\"?https?:", page)
+    images = re.findall(r'src="data:image/png;base64,', page)
+    assert len(images) >= 5
+
+
+def test_report_shows_the_sample_findings(sample_report):
+    page = (sample_report[0] / "member_report.html").read_text()
+    for phrase in ("Where you stand", "Establish your professional brand", "Top ",
+                   "What moved which pillar", "likely positive", "Data quality",
+                   "Each additional post in a week goes with"):
+        assert phrase in page, phrase
+
+
+def test_report_html_is_byte_identical_on_rerun(sample_report, sample_processed, tmp_path):
+    site, _ = sample_report
+    again = run_reports(_config(tmp_path, sample_processed), tmp_path / "again")
+    assert again[0].read_bytes() == (site / "member_report.html").read_bytes()
+
+
+def test_report_on_a_tiny_history_explains_instead_of_failing(tmp_path):
+    from ssi_analysis.pipeline import ingest
+
+    processed = tmp_path / "processed"
+    ingest([FIXTURES / "tiny"], processed)
+    run_reports(_config(tmp_path, processed, "tiny"), tmp_path / "site")
+    page = (tmp_path / "site" / "tiny.html").read_text()
+    assert "Not enough history to relate activity" in page
+    assert "Where you stand" in page
+
+
+def test_config_errors_are_data_errors(tmp_path):
+    from ssi_analysis import DataError
+
+    bad = tmp_path / "bad.yml"
+    bad.write_text("reports:\n  - name: x\n    notebook: notebooks/nope.ipynb\n")
+    with pytest.raises(DataError, match="does not exist"):
+        load_config(bad)
+    bad.write_text("reports:\n  - name: x\n    notebook: notebooks/member_report.ipynb\n"
+                   "    parameters: {max_lag: 'two'}\n")
+    with pytest.raises(DataError, match="max_lag' must be int"):
+        load_config(bad)
+    bad.write_text("reports:\n  - name: x\n    notebook: notebooks/member_report.ipynb\n"
+                   "    parameters: {colour: red}\n")
+    with pytest.raises(DataError, match="not declared"):
+        load_config(bad)
+
+
+def test_default_config_is_valid():
+    specs = load_config()
+    assert [s.name for s in specs] == ["member_report"]
+    assert "max_lag" in notebook_parameters(specs[0].notebook)
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "ssi_analysis", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_cli_bad_input_exits_2_with_one_line(tmp_path):
+    (tmp_path / "bad.csv").write_text("date,ssi,brand,people,insights,relationships\n"
+                                      "2026-01-01,40,10,ten,10,10\n")
+    r = _cli("ingest", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "bad.csv, row 2, column people: expected a number, found 'ten'" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_ingest_is_deterministic_and_leaves_raw_untouched(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "tiny", raw)
+    before = {p.name: p.read_bytes() for p in raw.iterdir()}
+    for out in ("a", "b"):
+        r = _cli("ingest", str(raw), "--out", str(tmp_path / out), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    for f in (tmp_path / "a").iterdir():
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+    assert {p.name: p.read_bytes() for p in raw.iterdir()} == before
+    man = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert [i["file"] for i in man["inputs"]] == ["raw/activity.csv", "raw/snapshots.csv"]
+
+
+def test_cli_report_missing_notebook_exits_2(tmp_path):
+    cfg = tmp_path / "c.yml"
+    cfg.write_text("reports:\n  - name: x\n    notebook: notebooks/missing.ipynb\n")
+    r = _cli("report", "--config", str(cfg), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
