@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE ?= data/raw/sample
 PROCESSED ?= data/processed
 REPORTS ?= reports
+SAMPLE_TZ ?= Europe/Berlin
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +30,7 @@ dev: env ## Add JupyterLab and ruff to .venv for interactive work
 
 .PHONY: report
 report: env ## Ingest the bundled sample and write reports/index.html
-	$(PY) -m ssi_analysis ingest $(SAMPLE)/member --out $(PROCESSED)
+	$(PY) -m ssi_analysis ingest $(SAMPLE)/member --tz $(SAMPLE_TZ) --out $(PROCESSED)
 	$(PY) -m ssi_analysis report --out $(REPORTS)
 	@echo "Open $(REPORTS)/index.html"
 
