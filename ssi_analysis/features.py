@@ -132,22 +132,44 @@ def window_counts(
     ai = members.get_indexer(activity["member_id"])
     ad = (activity["date"] - d0).dt.days.to_numpy()
     cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
+    if "granularity" not in cov:
+        cov = cov.assign(granularity="day")
+    shape = (len(members), n_days)
+
+    def cumulative(mi, days, weights):
+        flat = np.bincount(mi * n_days + days + 1, weights=weights,
+                           minlength=len(members) * n_days)
+        return flat.reshape(shape).cumsum(axis=1)
+
     for a in activities:
         sel = (activity["activity"] == a).to_numpy()
-        flat = np.bincount(ai[sel] * n_days + ad[sel] + 1,
-                           weights=activity["count"].to_numpy()[sel].astype(float),
-                           minlength=len(members) * n_days)
-        cum = flat.reshape(len(members), n_days).cumsum(axis=1)
+        cum = cumulative(ai[sel], ad[sel], activity["count"].to_numpy()[sel].astype(float))
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
+        daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
         start = np.full(len(members), np.iinfo(np.int64).max)
         end = np.full(len(members), np.iinfo(np.int64).min)
-        np.minimum.at(start, c["mi"].to_numpy(), (c["start"] - d0).dt.days.to_numpy())
-        np.maximum.at(end, c["mi"].to_numpy(), (c["end"] - d0).dt.days.to_numpy())
+        np.minimum.at(start, daily["mi"].to_numpy(), (daily["start"] - d0).dt.days.to_numpy())
+        np.maximum.at(end, daily["mi"].to_numpy(), (daily["end"] - d0).dt.days.to_numpy())
+        if len(period):  # one count per period, dated at its end: whole periods only
+            pm = period["mi"].to_numpy()
+            pe = (period["end"] - d0).dt.days.to_numpy()
+            plen = (period["end"] - period["start"]).dt.days.to_numpy() + 1
+            is_end = np.zeros(shape, dtype=bool)
+            is_end[pm, pe] = True
+            n_end = cumulative(pm, pe, np.ones(len(pm)))
+            n_len = cumulative(pm, pe, plen.astype(float))
         for k in range(max_lag + 1):
             t1 = (t1_dates[k] - d0).dt.days.to_numpy()
             t0 = (t0_dates[k] - d0).dt.days.to_numpy()
             vals = (cum[wi, t1 + 1] - cum[wi, t0 + 1]) * scale
             covered = (start[wi] <= t0 + 1) & (t1 <= end[wi])
+            if len(period):
+                ok_t = (t1 >= 0) & (t1 < n_days - 1) & (t0 >= 0)
+                t1c, t0c = np.clip(t1, 0, n_days - 2), np.clip(t0, 0, n_days - 2)
+                n = n_end[wi, t1c + 1] - n_end[wi, t0c + 1]
+                length = n_len[wi, t1c + 1] - n_len[wi, t0c + 1]
+                tiled = is_end[wi, t1c] & (n >= 1) & (np.abs(length - (t1c - t0c)) <= 3 * n)
+                covered |= ok_t & tiled
             out[f"{a}_l{k}"] = np.where(covered, vals, np.nan)
     return out
 

@@ -26,10 +26,12 @@ from .schema import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
     COVERAGE_COLUMNS,
+    INGEST_LOG_COLUMNS,
     LINKEDIN_PILLARS,
     PILLARS,
     SNAPSHOT_COLUMNS,
 )
+from . import longcsv, salesnav
 from .sources import Source, decode_text, expand
 
 PathLike = str | os.PathLike[str]
@@ -115,12 +117,21 @@ def _to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: boo
 
 
 def _parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
-                 formats: Iterable[str], *, utc: bool = False) -> pd.Series:
-    """Parse dates trying each format in turn; blank → NaT; unparseable → DataError."""
+                 formats: Iterable[str], *, utc: bool = False,
+                 log: list[dict] | None = None) -> pd.Series:
+    """Parse dates trying each format in turn; blank → NaT.
+
+    An unparseable value raises DataError, unless ``log`` is given (machine exports):
+    then the value becomes NaT and a ``bad_date`` record is added to ``log``.
+    """
     s = values.astype(str).str.strip()
     result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]" if utc
                        else "datetime64[ns]")
     todo = s != ""
+    if log is not None and (~todo).any():
+        blanks = np.flatnonzero((~todo).to_numpy())
+        log.append({"file": source.short, "row": int(line[blanks[0]]), "rule": "blank_date",
+                    "detail": f"{len(blanks)} rows with an empty {column} skipped"})
     for fmt in formats:
         if not todo.any():
             break
@@ -129,9 +140,14 @@ def _parse_dates(values: pd.Series, source: Source, column: str, line: list[int]
         result.loc[ok[ok].index] = parsed[ok]
         todo.loc[ok[ok].index] = False
     if todo.any():
-        i = int(np.flatnonzero(todo.to_numpy())[0])
-        raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
-                        row=line[i], column=column)
+        bad = np.flatnonzero(todo.to_numpy())
+        if log is None:
+            i = int(bad[0])
+            raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
+                            row=line[i], column=column)
+        for i in bad:
+            log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date",
+                        "detail": f"{column} is not a date in a known format; row skipped"})
     return result
 
 
@@ -162,8 +178,13 @@ _FILENAME_STAMP = re.compile(
     r"(?P<z>Z|[+-]00:?00)?)?")
 _SNAPSHOT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm")
 _ACTIVITY_FILES = re.compile(
-    r"^(Shares|Comments|Reactions|Votes|InstantReposts|Connections|Invitations|messages)"
+    r"^(Shares|Comments|Reactions|Votes|InstantReposts|Connections|Invitations|messages|"
+    r"Rich_Media)"
     r"(_\d+)?\.csv$", re.IGNORECASE)
+
+
+_NUMERIC_SNAPSHOT = ("ssi", *PILLARS, "industry_rank", "network_rank", "industry_ssi",
+                     "network_ssi")
 
 
 def _empty_snapshots() -> pd.DataFrame:
@@ -177,12 +198,14 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     out["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]").dt.normalize()
     cap = df["captured_at"] if "captured_at" in df else pd.Series(pd.NaT, index=df.index)
     out["captured_at"] = pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]")
-    for c in ("ssi", *PILLARS, "industry_rank", "network_rank", "industry_ssi", "network_ssi"):
+    for c in _NUMERIC_SNAPSHOT:
         out[c] = pd.to_numeric(df[c], errors="coerce").astype(float) if c in df else np.nan
     out["industry"] = (df["industry"].astype(object).where(df["industry"].notna(), None)
                        if "industry" in df else None)
     out["industry"] = out["industry"].astype(object)
     out["source"] = df["source"].astype(str) if "source" in df else ""
+    for c in SNAPSHOT_COLUMNS[SNAPSHOT_COLUMNS.index("source") + 1:]:
+        out[c] = pd.to_numeric(df[c], errors="coerce").astype(float) if c in df else np.nan
     return out.reset_index(drop=True)[list(SNAPSHOT_COLUMNS)]
 
 
@@ -212,18 +235,32 @@ def _payload_record(payload: dict, source: Source, where: str) -> dict:
     if missing:
         raise DataError(f"memberScore.subScores lacks the pillars {missing}", path=source.name,
                         column=where)
-    for group in payload.get("groupScore") or []:
+    groups = payload.get("groupScore") or []
+    for i, group in enumerate(groups if isinstance(groups, list) else []):
         if not isinstance(group, dict):
             continue
         kind = str(group.get("groupType", "")).upper()
-        if kind not in ("INDUSTRY", "NETWORK"):
-            continue
+        if kind not in ("INDUSTRY", "NETWORK", "TEAM"):
+            # ConnectSafely's reshaped list names no type: industry first, then network
+            kind = {0: "INDUSTRY", 1: "NETWORK"}.get(i, "") if "averageScore" in group else ""
+            if not kind:
+                continue
         prefix = kind.lower()
         rec[f"{prefix}_rank"] = _round(group.get("rank"))
         score = group.get("score") or {}
-        rec[f"{prefix}_ssi"] = _round(score.get("overall")) if isinstance(score, dict) else np.nan
-        if kind == "INDUSTRY" and group.get("industry"):
-            rec["industry"] = str(group["industry"])
+        avg = score.get("overall") if isinstance(score, dict) else None
+        rec[f"{prefix}_ssi"] = _round(avg if avg is not None else group.get("averageScore"))
+        if kind != "TEAM" and group.get("groupSize") is not None:
+            rec[f"{prefix}_size"] = _round(group.get("groupSize"))
+        subs = (score.get("subScores") if isinstance(score, dict) else None) or []
+        for sub in subs if kind != "TEAM" else []:
+            pillar = LINKEDIN_PILLARS.get(str(sub.get("pillar", "")).upper()) \
+                if isinstance(sub, dict) else None
+            if pillar:
+                rec[f"{prefix}_{pillar}"] = _round(sub.get("score"))
+        name = group.get("industry") or group.get("industryName")
+        if kind == "INDUSTRY" and name:
+            rec["industry"] = str(name)
     if rec["ssi"] != rec["ssi"]:  # NaN: derive from pillars
         rec["ssi"] = round(sum(rec[p] for p in PILLARS), 4)
     return rec
@@ -238,11 +275,18 @@ def _socialedge_record(parsed: dict) -> dict:
         "insights": _round(parsed.get("insight_engagement")),
         "relationships": _round(parsed.get("relationship")),
     }
+    names = {"prof_brand": "brand", "find_right_people": "people",
+             "insight_engagement": "insights", "relationship": "relationships"}
     for group in ("industry", "network"):
         g = parsed.get(group) or {}
         if isinstance(g, dict):
             rec[f"{group}_rank"] = _round(g.get("top"))
             rec[f"{group}_ssi"] = _round(g.get("ssi"))
+            if g.get("people_amount") is not None:
+                rec[f"{group}_size"] = _round(g.get("people_amount"))
+            for key, pillar in names.items():
+                if g.get(key) is not None:
+                    rec[f"{group}_{pillar}"] = _round(g.get(key))
             if group == "industry" and g.get("name"):
                 rec["industry"] = str(g["name"])
     return rec
@@ -384,7 +428,8 @@ def _read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
                         f"insights, relationships)", path=source.name, row=1)
     decimal_comma = raw.attrs["delimiter"] == ";"
     out = pd.DataFrame(index=df.index)
-    out["member_id"] = df["member_id"].astype(str).str.strip() if "member_id" in df else "me"
+    if "member_id" in df:
+        out["member_id"] = df["member_id"].astype(str).str.strip()
     dates = _parse_dates(df["date"].astype(str).str.slice(0, 10), source, "date",
                          raw.attrs["line"], ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y"))
     if dates.isna().any():
@@ -408,45 +453,104 @@ def _read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     return out
 
 
+def _header(text: str) -> list[str]:
+    first = text.lstrip().split("\n", 1)[0]
+    delim = _sniff_delimiter(first)
+    try:
+        return next(csv.reader([first], delimiter=delim))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _read_long_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
+    return longcsv.parse(_read_table(text, source), source, tz)
+
+
+def _read_salesnav_csv(text: str, source: Source, tz: str) -> pd.DataFrame:
+    return salesnav.parse(_csv_rows(text, source), source)[0]
+
+
+def _csv_rows(text: str, source: Source) -> list[list[str]]:
+    delim = _sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        return [r for r in csv.reader(io.StringIO(text), delimiter=delim) if r]
+    except csv.Error as exc:
+        raise DataError(f"is not a readable CSV file ({exc})", path=source.name) from None
+
+
 def _sniff_snapshot_reader(source: Source, text: str) -> Callable | None:
     head = text.lstrip()[:2000]
     if head.startswith(("{", "[")):
         return _read_json_snapshots
     if "<html" in head.lower() or "<!doctype" in head.lower():
         return _read_html_snapshot if "activeSeat" in text else None
-    first = head.split("\n", 1)[0]
-    names = {_norm(h) for h in re.split(r"[,;\t]", first)}
-    if names & set(_SNAPSHOT_LOOKUP) and ({"brand", "establish_your_professional_brand",
-                                           "professional_brand", "establish_brand",
-                                           "prof_brand"} & names):
+    header = _header(text)
+    if salesnav.looks_like_salesnav(header):
+        return _read_salesnav_csv
+    if longcsv.detect(header):
+        return _read_long_snapshots
+    names = {_norm(h) for h in header}
+    if any(_SNAPSHOT_LOOKUP.get(n) == "brand" for n in names) and any(
+            _SNAPSHOT_LOOKUP.get(n) == "date" for n in names):
         return _read_wide_snapshots
     return None
+
+
+def _is_xlsx(source: Source, data: bytes) -> bool:
+    return source.basename.lower().endswith((".xlsx", ".xlsm")) or (
+        data[:4] == b"PK\x03\x04" and b"xl/" in data[:4096])
+
+
+def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | None:
+    """Read one file as snapshots, or return None when it holds none (logged)."""
+    lower = source.basename.lower()
+    if not lower.endswith((*_SNAPSHOT_SUFFIXES, ".xlsx", ".xlsm")):
+        return None
+    data = source.read_bytes()
+    if _is_xlsx(source, data):
+        rows = salesnav.xlsx_rows(source, data)
+        if rows and salesnav.looks_like_salesnav(rows[0]):
+            snaps, _, _, notes = salesnav.parse(rows, source)
+            log.extend(notes)
+            return snaps
+        log.append({"file": source.short, "row": 0, "rule": "not_recognised",
+                    "detail": "workbook is not a Sales Navigator usage report; skipped"})
+        return None
+    if not data.strip():
+        raise DataError("is empty", path=source.name)
+    text = decode_text(data, source)
+    reader = _sniff_snapshot_reader(source, text)
+    if reader is None:
+        return None
+    return reader(text, source, tz)
 
 
 def load_snapshots(*paths: PathLike, member_id: str | None = None,
                    tz: str = "UTC") -> pd.DataFrame:
     """Load SSI snapshots from any supported source into the canonical table.
 
-    Formats are detected from content: ``salesApiSsi`` JSON (raw, wrapped, arrays,
-    JSON lines, tracker history entries), a saved SSI page (HTML) and wide snapshot
-    CSVs (including the canonical ``snapshots.csv``).
+    Formats are detected from content, not file names: ``salesApiSsi`` JSON (raw,
+    wrapped in ``data``/``rawJson``, arrays, JSON lines, tracker history entries), a
+    saved SSI page (HTML), wide snapshot CSVs (the canonical ``snapshots.csv`` and the
+    spellings trackers use), long localised tracker CSVs (see :mod:`ssi_analysis.longcsv`)
+    and Sales Navigator usage reports (CSV or XLSX).
 
     Parameters
     ----------
     *paths : str or os.PathLike
         Files, folders (recursive), glob patterns or zip archives.
     member_id : str, optional
-        Member id for sources that name no one (default ``"me"``); overrides none that
-        a source names itself.
+        Member id for sources that name no one (default ``"me"``).
     tz : str, default "UTC"
         The member's time zone: capture times are turned into local calendar days.
 
     Returns
     -------
     pandas.DataFrame
-        Canonical snapshot columns (see ``schema.SNAPSHOT_COLUMNS``), one row per
-        capture, sorted by member, date and capture time. Not deduplicated: see
-        :func:`ssi_analysis.clean_snapshots`.
+        Canonical snapshot columns (``schema.SNAPSHOT_COLUMNS``), one row per capture,
+        sorted by member, date and capture time; ``source`` names the file and format of
+        each row. Not deduplicated: see :func:`ssi_analysis.clean_snapshots`.
+        ``attrs["ingest_log"]`` lists files that were skipped or notes on rows.
 
     Raises
     ------
@@ -457,33 +561,42 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
     if not paths:
         raise DataError("no input given: name at least one file or folder with SSI snapshots")
     frames = []
-    skipped = []
-    for source in expand(paths):
-        if not source.basename.lower().endswith(_SNAPSHOT_SUFFIXES):
-            skipped.append(source.name)
+    log: list[dict] = []
+    sources = expand(paths)
+    for source in sources:
+        if _ACTIVITY_FILES.match(source.basename):
+            continue  # a LinkedIn export file, read by load_activity
+        df = _snapshot_frame(source, tz, log)
+        if df is None:
             continue
-        text = decode_text(source.read_bytes(), source)
-        reader = _sniff_snapshot_reader(source, text)
-        if reader is None:
-            skipped.append(source.name)
-            continue
-        df = reader(text, source, tz)
-        if "member_id" not in df or member_id is not None and (df["member_id"] == "me").all():
+        if "member_id" not in df:
             df["member_id"] = member_id or "me"
         frames.append(df)
     if not frames:
         names = ", ".join(str(p) for p in paths)
-        raise NoDataFoundError(f"no SSI snapshot file found (looked at {len(skipped)} files; expected "
-                        "salesApiSsi JSON, a saved SSI page or a snapshot CSV)", path=names)
+        raise NoDataFoundError(f"no SSI snapshot file found among {len(sources)} files "
+                               "(expected salesApiSsi JSON, a saved SSI page, a snapshot CSV "
+                               "or a Sales Navigator usage report)", path=names)
     df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
-    return df.sort_values(["member_id", "date", "captured_at", "source"], kind="stable",
-                          na_position="first").reset_index(drop=True)
+    df = df.sort_values(["member_id", "date", "captured_at", "source"], kind="stable",
+                        na_position="first").reset_index(drop=True)
+    df.attrs["ingest_log"] = log
+    return df
 
 
 # ----------------------------------------------------------------------------- activity
 
 _EXPORT_DATE = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
-_UTC_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+_UTC_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
+                "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%Y-%m-%d")
+_CONNECTED_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y",
+                      "%m/%d/%y")
+_INVITATION_FORMATS = ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%m/%d/%y %I:%M %p",
+                       "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%m/%d/%y %H:%M")
+_RICH_MEDIA = re.compile(r"on (?P<d>\w+ \d{1,2}, \d{4}) at (?P<t>\d{1,2}:\d{2} [AP]M) "
+                         r"\((?P<tz>[A-Za-z]+)\)")
+_SPONSORED = '<p class="spinmail-quill-editor__spin-break">'
 
 
 def _empty_activity() -> pd.DataFrame:
@@ -500,65 +613,118 @@ def _require(df: pd.DataFrame, cols: Iterable[str], source: Source, line: int = 
                         path=source.name, row=line)
 
 
-def _utc_events(df, col, source, tz) -> pd.Series:
-    ts = _parse_dates(df[col], source, col, df.attrs["line"], _UTC_FORMATS, utc=True)
+def _subset(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    sub = df[mask.to_numpy()]
+    sub.attrs["line"] = [ln for ln, m in zip(df.attrs["line"], mask, strict=True) if m]
+    return sub
+
+
+def _utc_events(df, col, source, tz, log) -> pd.Series:
+    ts = _parse_dates(df[col], source, col, df.attrs["line"], _UTC_FORMATS, utc=True, log=log)
     return _local_dates(ts.dropna(), tz)
 
 
-def _export_events(source: Source, tz: str) -> dict[str, pd.Series]:
+def _export_events(source: Source, tz: str, owner_name: str,
+                   log: list[dict]) -> dict[str, pd.Series]:
     """Parse one export file into {activity: Series of local dates (one per event)}."""
     kind = _ACTIVITY_FILES.match(source.basename).group(1).lower()
     text = decode_text(source.read_bytes(), source)
-    if text.strip() == "" or text.strip().lower().startswith("no conversations"):
-        return {}
+    if not text.strip() or text.strip().lower().startswith("no conversations"):
+        log.append({"file": source.short, "row": 0, "rule": "empty_file",
+                    "detail": "no rows; the activity counts as tracked with no events"})
+        return {_FILE_ACTIVITY.get(kind, kind): pd.Series([], dtype="datetime64[ns]")}
     if kind == "connections":
         lines = text.split("\n")
-        hdr = next((i for i, ln in enumerate(lines[:20]) if ln.startswith("First Name")), None)
+        hdr = next((i for i, ln in enumerate(lines[:30])
+                    if ln.lstrip('"').startswith("First Name")), None)
         if hdr is None:
-            raise DataError("has no 'First Name,Last Name,…,Connected On' header line",
-                            path=source.name)
+            raise DataError("has no 'First Name,Last Name,…,Connected On' header line in its "
+                            "first 30 lines", path=source.name)
         df = _read_table(text, source, skip_lines=hdr)
         _require(df, ["Connected On"], source, hdr + 1)
         d = _parse_dates(df["Connected On"], source, "Connected On", df.attrs["line"],
-                         ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d", "%m/%d/%Y"))
+                         _CONNECTED_FORMATS, log=log)
         return {"connections": d.dropna()}
+    if kind == "rich_media":
+        df = _read_table(text, source)
+        col = next((c for c in df.columns if c.lower().startswith("date")), None)
+        if col is None:
+            raise DataError("lacks the 'Date/Time' column", path=source.name, row=1)
+        found = df[col].astype(str).str.extract(_RICH_MEDIA)
+        ok = found["d"].notna()
+        if (~ok).any():
+            log.append({"file": source.short, "row": int(df.attrs["line"][int(np.argmin(ok))]),
+                        "rule": "bad_date",
+                        "detail": f"{int((~ok).sum())} rows without a recognisable date skipped"})
+        ts = pd.to_datetime(found.loc[ok, "d"] + " " + found.loc[ok, "t"],
+                            format="%B %d, %Y %I:%M %p", errors="coerce").dt.tz_localize("UTC")
+        return {"media_uploads": _local_dates(ts.dropna(), tz)}
     df = _read_table(text, source, escapechar="\\" if kind == "comments" else None)
     if kind == "shares":
         _require(df, ["Date", "ShareCommentary"], source)
-        dates = _utc_events(df, "Date", source, tz)
-        has_text = df.loc[dates.index, "ShareCommentary"].astype(str).str.strip() != ""
+        dates = _utc_events(df, "Date", source, tz, log)
+        commentary = df.loc[dates.index, "ShareCommentary"].astype(str).str.strip('" \n')
+        has_text = commentary != ""
         return {"posts": dates[has_text], "reposts": dates[~has_text]}
     if kind in ("comments", "reactions", "votes", "instantreposts"):
         _require(df, ["Date"], source)
-        name = {"comments": "comments", "reactions": "reactions", "votes": "votes",
-                "instantreposts": "reposts"}[kind]
-        return {name: _utc_events(df, "Date", source, tz)}
+        return {_FILE_ACTIVITY[kind]: _utc_events(df, "Date", source, tz, log)}
     if kind == "invitations":
         _require(df, ["Sent At", "Direction"], source)
-        out = df[df["Direction"].astype(str).str.upper() == "OUTGOING"]
-        out.attrs["line"] = [df.attrs["line"][i] for i in np.flatnonzero(
-            (df["Direction"].astype(str).str.upper() == "OUTGOING").to_numpy())]
-        d = _parse_dates(out["Sent At"], source, "Sent At", out.attrs["line"],
-                         ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%Y-%m-%d %H:%M:%S",
-                          "%m/%d/%y %I:%M %p"))
-        return {"invitations_sent": d.dropna().dt.normalize()}
+        direction = df["Direction"].astype(str).str.strip().str.upper()
+        out = {}
+        for name, value in (("invitations_sent", "OUTGOING"), ("invitations_received",
+                                                              "INCOMING")):
+            sub = _subset(df, direction == value)
+            d = _parse_dates(sub["Sent At"], source, "Sent At", sub.attrs["line"],
+                             _INVITATION_FORMATS, log=log)
+            out[name] = d.dropna().dt.normalize()
+        return out
     if kind == "messages":
         _require(df, ["DATE", "SENDER PROFILE URL"], source)
         sender = df["SENDER PROFILE URL"].astype(str).str.strip().str.rstrip("/")
-        owner = _message_owner(df)
+        owner = _message_owner(df, owner_name)
         sent = (sender == owner) & (owner != "")
-        if "IS MESSAGE DRAFT" in df:
-            sent &= df["IS MESSAGE DRAFT"].astype(str).str.strip().str.lower() != "yes"
-        sub = df[sent]
-        sub.attrs["line"] = [df.attrs["line"][i] for i in np.flatnonzero(sent.to_numpy())]
-        return {"messages_sent": _utc_events(sub, "DATE", source, tz)}
+        dropped = {}
+        for col, test, what in (
+                ("IS MESSAGE DRAFT", lambda c: c.str.strip().str.lower() == "yes", "drafts"),
+                ("CONTENT", lambda c: c.str.lstrip().str.startswith(_SPONSORED),
+                 "sponsored messages")):
+            if col in df:
+                hit = sent & test(df[col].astype(str))
+                dropped[what] = int(hit.sum())
+                sent &= ~hit
+        for what, n in dropped.items():
+            if n:
+                log.append({"file": source.short, "row": 0, "rule": "dropped_messages",
+                            "detail": f"{n} {what} not counted"})
+        log.append({"file": source.short, "row": 0, "rule": "message_owner",
+                    "detail": ("owner found from Profile.csv" if owner_name else
+                               "owner inferred as the person in the most conversations")
+                    + f"; {int(sent.sum())} of {len(df)} messages counted as sent"})
+        return {"messages_sent": _utc_events(_subset(df, sent), "DATE", source, tz, log)}
     return {}
 
 
-def _message_owner(df: pd.DataFrame) -> str:
-    """Infer the export owner's profile URL: the one present in the most conversations."""
+_FILE_ACTIVITY = {"comments": "comments", "reactions": "reactions", "votes": "votes",
+                  "instantreposts": "reposts", "connections": "connections",
+                  "messages": "messages_sent", "rich_media": "media_uploads",
+                  "shares": "posts", "invitations": "invitations_sent"}
+
+
+def _message_owner(df: pd.DataFrame, owner_name: str = "") -> str:
+    """Find the export owner's profile URL.
+
+    With the owner's name (Profile.csv), the URL the owner sends from; otherwise the
+    URL present in the most conversations (the owner is in all of them).
+    """
+    sender = df["SENDER PROFILE URL"].astype(str).str.strip().str.rstrip("/")
+    if owner_name and "FROM" in df:
+        mine = sender[(df["FROM"].astype(str).str.strip() == owner_name) & (sender != "")]
+        if len(mine):
+            return mine.value_counts().sort_index().idxmax()
     conv = df["CONVERSATION ID"] if "CONVERSATION ID" in df else pd.Series(range(len(df)))
-    people = [df["SENDER PROFILE URL"].astype(str)]
+    people = [sender]
     if "RECIPIENT PROFILE URLS" in df:
         people.append(df["RECIPIENT PROFILE URLS"].astype(str))
     pairs = []
@@ -566,7 +732,7 @@ def _message_owner(df: pd.DataFrame) -> str:
         for c, urls in zip(conv, col, strict=True):
             for u in str(urls).split(","):
                 u = u.strip().rstrip("/")
-                if u:
+                if u.startswith("http") or u.startswith("www."):
                     pairs.append((c, u))
     if not pairs:
         return ""
@@ -575,11 +741,24 @@ def _message_owner(df: pd.DataFrame) -> str:
     return sorted(top)[0]
 
 
-def _load_export(sources: list[Source], tz: str, member_id: str) -> tuple[list, list]:
-    """Read the activity files of one export; return (event frames, coverage rows)."""
+def _profile_name(sources: list[Source]) -> str:
+    for s in sources:
+        if re.match(r"^Profile\.csv$", s.basename, re.IGNORECASE):
+            try:
+                df = _read_table(decode_text(s.read_bytes(), s), s)
+            except DataError:
+                return ""
+            if len(df) and {"First Name", "Last Name"} <= set(df.columns):
+                return f"{df['First Name'].iloc[0].strip()} {df['Last Name'].iloc[0].strip()}"
+    return ""
+
+
+def _load_export(sources: list[Source], tz: str, member_id: str,
+                 log: list[dict], owner_name: str) -> tuple[list, list]:
+    """Read the activity files of one export; return (count frames, coverage rows)."""
     events: dict[str, list[pd.Series]] = {}
     for s in sources:
-        for act, dates in _export_events(s, tz).items():
+        for act, dates in _export_events(s, tz, owner_name, log).items():
             events.setdefault(act, []).append(dates)
     frames, coverage = [], []
     all_dates = [d for lst in events.values() for d in lst if len(d)]
@@ -588,13 +767,12 @@ def _load_export(sources: list[Source], tz: str, member_id: str) -> tuple[list, 
     first = min(d.min() for d in all_dates)
     export_day = None
     for s in sources:
-        m = None
         for part in (s.basename, *s.parent_names):
             m = _EXPORT_DATE.search(part)
             if m:
+                export_day = pd.Timestamp(f"{m[3]}-{m[1]}-{m[2]}") - pd.Timedelta(days=1)
                 break
-        if m:
-            export_day = pd.Timestamp(f"{m[3]}-{m[1]}-{m[2]}") - pd.Timedelta(days=1)
+        if export_day is not None:
             break
     last = max(d.max() for d in all_dates)
     end = max(export_day, last) if export_day is not None else last
@@ -603,9 +781,9 @@ def _load_export(sources: list[Source], tz: str, member_id: str) -> tuple[list, 
         dates = pd.concat(lst)
         # Invitations.csv may hold only recent invitations: its coverage starts at its own
         # first row. Every other file lists the account's whole history.
-        start = dates.min() if act == "invitations_sent" and len(dates) else first
+        start = dates.min() if act.startswith("invitations") and len(dates) else first
         coverage.append({"member_id": member_id, "activity": act, "start": start, "end": end,
-                         "source": label})
+                         "source": label, "granularity": "day"})
         if len(dates):
             counts = dates.value_counts().sort_index()
             frames.append(pd.DataFrame({"member_id": member_id, "date": counts.index,
@@ -633,9 +811,10 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
     frames, coverage = [], []
     label = f"{source.short} [activity csv]"
     for a in acts:
-        vals = _to_number(df.rename(columns={a: a}), a, source)
-        if (vals.dropna() < 0).any() or (vals.dropna() % 1 != 0).any():
-            i = int(np.flatnonzero(((vals < 0) | (vals % 1 != 0)).fillna(False).to_numpy())[0])
+        vals = _to_number(df, a, source)
+        bad = vals.notna() & ((vals < 0) | (vals % 1 != 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"expected a whole count of zero or more, found {raw.iloc[i][a]!r}",
                             path=source.name, row=raw.attrs["line"][i], column=a)
         tracked = vals.notna() & dates.notna()
@@ -643,27 +822,26 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
                              "activity": a, "count": vals[tracked].astype("int64")})
         for m, g in part.groupby("member_id", sort=True):
             coverage.append({"member_id": m, "activity": a, "start": g["date"].min(),
-                             "end": g["date"].max(), "source": label})
+                             "end": g["date"].max(), "source": label, "granularity": "day"})
         frames.append(part[part["count"] > 0])
     return frames, coverage
 
 
 def _is_activity_csv(text: str) -> bool:
-    first = text.lstrip().split("\n", 1)[0]
-    names = {_norm(h) for h in re.split(r"[,;\t]", first)}
+    names = {_norm(h) for h in _header(text)}
     return "date" in names and bool(names & set(ACTIVITIES))
 
 
 def load_activity(*paths: PathLike, member_id: str | None = None,
                   tz: str = "UTC") -> pd.DataFrame:
-    """Load activity counts from LinkedIn data exports and canonical activity CSVs.
+    """Load activity counts from LinkedIn data exports, Sales Navigator reports and CSVs.
 
     Parameters
     ----------
     *paths : str or os.PathLike
         Export folders or zips (``Basic_``/``Complete_LinkedInDataExport_…``, files found
-        at any depth, ``_<id>`` suffixes accepted), canonical ``activity.csv`` files,
-        folders or globs.
+        at any depth, ``_<id>`` suffixes accepted), Sales Navigator usage reports (CSV or
+        XLSX), canonical ``activity.csv`` files, folders or globs.
     member_id : str, optional
         Member id for sources that name no one (default ``"me"``).
     tz : str, default "UTC"
@@ -674,9 +852,11 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     -------
     pandas.DataFrame
         ``member_id, date, activity, count`` with one row per member, day and activity
-        that had at least one event. ``.attrs["coverage"]`` lists, per member and
-        activity, the dates the source tracks (see :func:`activity_coverage`): days
-        inside coverage without a row are zero; days outside are unknown.
+        that had at least one event (Sales Navigator: one row per period, dated at its
+        end). ``attrs["coverage"]`` lists, per member and activity, the dates the source
+        tracks (see :func:`activity_coverage`): days inside coverage without a row are
+        zero; days outside are unknown. ``attrs["ingest_log"]`` lists skipped rows and
+        inferences. Only counts and dates leave the importer.
 
     Raises
     ------
@@ -690,30 +870,51 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     export_groups: dict[str, list[Source]] = {}
     frames: list[pd.DataFrame] = []
     coverage: list[dict] = []
+    log: list[dict] = []
     found = False
-    for source in expand(paths):
+    sources = expand(paths)
+    profiles = {str(Path(s.name).parent): _profile_name([s]) for s in sources
+                if s.basename.lower() == "profile.csv"}
+    for source in sources:
         if _ACTIVITY_FILES.match(source.basename):
-            key = str(Path(source.name).parent)
-            export_groups.setdefault(key, []).append(source)
+            export_groups.setdefault(str(Path(source.name).parent), []).append(source)
             continue
-        if source.basename.lower().endswith((".csv", ".txt")):
-            text = decode_text(source.read_bytes(), source)
+        lower = source.basename.lower()
+        if not lower.endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+            continue
+        data = source.read_bytes()
+        if _is_xlsx(source, data):
+            rows = salesnav.xlsx_rows(source, data)
+            if not (rows and salesnav.looks_like_salesnav(rows[0])):
+                continue
+        else:
+            if not data.strip():
+                continue
+            text = decode_text(data, source)
             if _is_activity_csv(text):
                 f, c = _read_activity_csv(source, text, member)
                 frames += f
                 coverage += c
                 found = True
+                continue
+            if not salesnav.looks_like_salesnav(_header(text)):
+                continue
+            rows = _csv_rows(text, source)
+        _, act, cov, notes = salesnav.parse(rows, source)
+        frames.append(act)
+        coverage += cov
+        log += notes
+        found = True
     for key in sorted(export_groups):
-        f, c = _load_export(export_groups[key], tz, member)
+        f, c = _load_export(export_groups[key], tz, member, log, profiles.get(key, ""))
         frames += f
         coverage += c
         found = True
     if not found:
         raise NoDataFoundError("no activity file found (expected a LinkedIn data export with "
-                        "Shares.csv, Comments.csv, … or an activity CSV)",
-                        path=", ".join(str(p) for p in paths))
-    out = pd.concat([_empty_activity(), *frames], ignore_index=True) if frames else \
-        _empty_activity()
+                               "Shares.csv, Comments.csv, …, a Sales Navigator usage report "
+                               "or an activity CSV)", path=", ".join(str(p) for p in paths))
+    out = pd.concat([_empty_activity(), *[f for f in frames if len(f)]], ignore_index=True)
     out = (out.groupby(["member_id", "date", "activity"], as_index=False, sort=True)["count"]
            .sum())
     out["member_id"] = out["member_id"].astype(str)
@@ -722,19 +923,32 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     out["count"] = out["count"].astype("int64")
     out = out[list(ACTIVITY_COLUMNS)].reset_index(drop=True)
     out.attrs["coverage"] = _coverage_records(coverage)
+    out.attrs["ingest_log"] = log
     return out
 
 
 def _coverage_records(rows: list[dict]) -> list[dict]:
-    """Merge coverage rows per member x activity x source into JSON-friendly records."""
+    """Merge coverage rows into JSON-friendly records.
+
+    Daily sources: one record per member x activity x source (first to last day).
+    Period sources: one record per period, so that windows can be checked against them.
+    """
     if not rows:
         return []
     cov = pd.DataFrame(rows)
-    cov = cov.groupby(["member_id", "activity", "source"], as_index=False, sort=True).agg(
+    if "granularity" not in cov:
+        cov["granularity"] = "day"
+    cov["granularity"] = cov["granularity"].fillna("day")
+    day = cov[cov["granularity"] == "day"].groupby(
+        ["member_id", "activity", "source", "granularity"], as_index=False, sort=True).agg(
         start=("start", "min"), end=("end", "max"))
+    period = cov[cov["granularity"] == "period"].drop_duplicates(
+        ["member_id", "activity", "start", "end"])
+    cov = pd.concat([day, period], ignore_index=True).sort_values(
+        ["member_id", "activity", "start", "source"], kind="stable")
     return [{"member_id": r.member_id, "activity": r.activity,
              "start": f"{pd.Timestamp(r.start):%Y-%m-%d}", "end": f"{pd.Timestamp(r.end):%Y-%m-%d}",
-             "source": r.source} for r in cov.itertuples()]
+             "source": r.source, "granularity": r.granularity} for r in cov.itertuples()]
 
 
 def activity_coverage(activity: pd.DataFrame) -> pd.DataFrame:
@@ -750,20 +964,45 @@ def activity_coverage(activity: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``member_id, activity, start, end, source``.
+        ``member_id, activity, start, end, source, granularity``.
     """
     recs = activity.attrs.get("coverage")
     if recs:
         cov = pd.DataFrame(recs)
         cov["start"] = pd.to_datetime(cov["start"]).astype("datetime64[ns]")
         cov["end"] = pd.to_datetime(cov["end"]).astype("datetime64[ns]")
+        if "granularity" not in cov:
+            cov["granularity"] = "day"
         return cov[list(COVERAGE_COLUMNS)]
     if activity.empty:
-        return pd.DataFrame({c: [] for c in COVERAGE_COLUMNS})
+        return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c in ("start", "end")
+                                          else str) for c in COVERAGE_COLUMNS})
     cov = activity.groupby(["member_id", "activity"], as_index=False, sort=True).agg(
         start=("date", "min"), end=("date", "max"))
     cov["source"] = "inferred from the first and last recorded day"
+    cov["granularity"] = "day"
     return cov[list(COVERAGE_COLUMNS)]
+
+
+def ingest_log(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Collect the importers' notes (``attrs["ingest_log"]``) into one table.
+
+    Parameters
+    ----------
+    *frames : pandas.DataFrame
+        Frames returned by :func:`load_snapshots` and :func:`load_activity`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file, row, rule, detail`` (row 0 = the whole file), sorted.
+    """
+    rows = [r for f in frames for r in f.attrs.get("ingest_log", [])]
+    log = pd.DataFrame(rows, columns=list(INGEST_LOG_COLUMNS))
+    log = log.astype({"file": str, "rule": str, "detail": str}).assign(
+        row=log["row"].astype("int64"))
+    return log.drop_duplicates().sort_values(["file", "row", "rule", "detail"],
+                                             kind="stable").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- writers

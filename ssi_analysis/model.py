@@ -20,7 +20,7 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from .errors import InsufficientDataError
 from .features import align
 from .io import activity_coverage
-from .schema import ACTIVITIES, ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
+from .schema import ACTIVITIES, ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
 
 #: Fewest usable period changes (per member) before any modelling is attempted.
 MIN_CHANGES = 26
@@ -121,7 +121,8 @@ class _PillarFit:
 
 def _prepare_panel(snapshots, activity, freq, max_lag, coverage):
     cov = activity_coverage(activity) if coverage is None else coverage
-    acts = _order_activities(set(cov["activity"]) | set(activity["activity"].unique()))
+    acts = _order_activities((set(cov["activity"]) | set(activity["activity"].unique()))
+                             - set(NOT_MODELLED))
     panel = align(snapshots, activity, freq=freq, max_lag=max_lag, activities=acts,
                   coverage=cov)
     return panel, acts

@@ -17,6 +17,7 @@ from .io import (
     _empty_activity,
     activity_coverage,
     atomic_write,
+    ingest_log,
     load_activity,
     load_snapshots,
     write_parquet,
@@ -81,7 +82,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         act.attrs["coverage"] = []
     cov = activity_coverage(act)
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
-              "activity": act, "coverage": cov}
+              "activity": act, "coverage": cov, "ingest_log": ingest_log(snaps, act)}
     written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
     manifest = {
         "kit_version": __version__,

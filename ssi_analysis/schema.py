@@ -43,8 +43,18 @@ ACTIVITIES: tuple[str, ...] = (
     "accounts_saved",
     "inmails_sent",
     "days_active",
+    "invitations_received",
+    "media_uploads",
 )
-"""Canonical activity names (Sales Navigator adds the last six)."""
+"""Canonical activity names (Sales Navigator adds searches … days_active).
+
+``invitations_received`` (from Invitations.csv, INCOMING) and ``media_uploads``
+(Rich_Media.csv; such posts are usually in Shares too) are counted and shown but left out
+of the effects model by default, see :data:`NOT_MODELLED`."""
+
+NOT_MODELLED: tuple[str, ...] = ("invitations_received", "media_uploads")
+"""Activities the effects model leaves out unless asked: not the member's own choice
+(invitations received) or a duplicate view of another activity (media uploads)."""
 
 ACTIVITY_LABELS: dict[str, str] = {
     "posts": "posts",
@@ -61,6 +71,8 @@ ACTIVITY_LABELS: dict[str, str] = {
     "accounts_saved": "accounts saved",
     "inmails_sent": "InMails sent",
     "days_active": "days active",
+    "invitations_received": "invitations received",
+    "media_uploads": "photo/video uploads",
 }
 
 SNAPSHOT_COLUMNS: tuple[str, ...] = (
@@ -75,14 +87,28 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     "network_ssi",
     "industry",
     "source",
+    "team_rank",
+    "team_ssi",
+    "industry_size",
+    "network_size",
+    *(f"industry_{p}" for p in PILLARS),
+    *(f"network_{p}" for p in PILLARS),
 )
-"""Columns of the canonical snapshot table, in order."""
+"""Columns of the canonical snapshot table, in order. DESIGN.md's columns come first
+(up to ``source``); the rest are peer-group details kept where a source has them: the
+TEAM group (Sales Navigator), group sizes and the peer groups' pillar averages."""
 
 ACTIVITY_COLUMNS: tuple[str, ...] = ("member_id", "date", "activity", "count")
 """Columns of the canonical (long) activity table."""
 
-COVERAGE_COLUMNS: tuple[str, ...] = ("member_id", "activity", "start", "end", "source")
-"""Columns of the activity coverage table: which dates a source tracks, per activity."""
+COVERAGE_COLUMNS: tuple[str, ...] = ("member_id", "activity", "start", "end", "source",
+                                     "granularity")
+"""Columns of the activity coverage table: which dates a source tracks, per activity.
+``granularity`` is ``"day"`` (events have dates) or ``"period"`` (one count per reporting
+period, dated at its end: only windows made of whole periods are covered)."""
+
+INGEST_LOG_COLUMNS: tuple[str, ...] = ("file", "row", "rule", "detail")
+"""Columns of the ingest log: what the importers skipped or inferred, per file."""
 
 LOG_COLUMNS: tuple[str, ...] = ("member_id", "date", "rule", "action", "detail", "source")
 """Columns of the cleaning log."""

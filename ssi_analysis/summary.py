@@ -25,6 +25,7 @@ PROCESSED_FILES = {
     "gaps": "gaps.parquet",
     "activity": "activity.parquet",
     "coverage": "activity_coverage.parquet",
+    "ingest_log": "ingest_log.parquet",
 }
 
 
@@ -37,6 +38,7 @@ class Processed:
     gaps: pd.DataFrame
     activity: pd.DataFrame
     coverage: pd.DataFrame
+    ingest_log: pd.DataFrame
 
 
 def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
@@ -82,7 +84,7 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     cov["start"] = cov["start"].clip(lower=lo)
     cov["end"] = cov["end"].clip(upper=hi)
     return Processed(t["snapshots"], t["log"], t["gaps"], t["activity"],
-                     cov.reset_index(drop=True))
+                     cov.reset_index(drop=True), t["ingest_log"])
 
 
 def standing(snapshots: pd.DataFrame) -> pd.DataFrame:

@@ -50,6 +50,8 @@ def test_sample_snapshots_match_the_generator(sample_member, truth):
 def test_sample_activity_matches_the_generator_day_by_day(sample_member, truth):
     act = load_activity(sample_member / "export", tz=SAMPLE_TZ)
     assert list(act.columns) == list(ACTIVITY_COLUMNS)
+    assert set(act["activity"]) == set(truth.activity["activity"]) | {"invitations_received"}
+    act = act[act["activity"] != "invitations_received"]
     key = ["member_id", "date", "activity"]
     merged = truth.activity.merge(act, on=key, how="outer", suffixes=("_true", "_read"))
     assert merged["count_true"].notna().all() and merged["count_read"].notna().all()
@@ -156,13 +158,14 @@ def test_messages_counts_only_the_owners_sent_messages(tmp_path):
                                        "activity": "messages_sent", "count": 1}]
 
 
-def test_invitations_outgoing_only(tmp_path):
+def test_invitations_split_by_direction(tmp_path):
     (tmp_path / "Invitations.csv").write_text(
         "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
         'Me,X,"9/27/25, 8:41 AM",,OUTGOING,u,v\nY,Me,"9/28/25, 8:41 PM",hi,INCOMING,v,u\n')
     act = load_activity(tmp_path)
-    assert act[["activity", "count"]].to_dict("records") == [
-        {"activity": "invitations_sent", "count": 1}]
+    assert act[["date", "activity", "count"]].to_dict("records") == [
+        {"date": pd.Timestamp("2025-09-27"), "activity": "invitations_sent", "count": 1},
+        {"date": pd.Timestamp("2025-09-28"), "activity": "invitations_received", "count": 1}]
 
 
 def test_activity_csv_blank_is_untracked_zero_is_zero(tmp_path):
