@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from .clean import CleanResult, clean_snapshots  # noqa: E402
 from .errors import DataError, InsufficientDataError  # noqa: E402
 from .features import align, period_changes  # noqa: E402
-from .io import activity_coverage, load_activity, load_snapshots  # noqa: E402
+from .io import activity_coverage, load_activity, load_annotations, load_snapshots  # noqa: E402
 from .model import estimate_effects, lag_profile, lagged_correlations  # noqa: E402
 from .schema import ACTIVITIES, PILLAR_LABELS, PILLARS  # noqa: E402
 
@@ -28,6 +28,7 @@ __all__ = [
     "lag_profile",
     "lagged_correlations",
     "load_activity",
+    "load_annotations",
     "load_snapshots",
     "period_changes",
 ]

@@ -53,6 +53,88 @@ def _log_rows(df: pd.DataFrame, mask, rule: str, action: str, detail) -> list[pd
     })]
 
 
+def _value_days_before(df: pd.DataFrame, days: int, tolerance: int) -> pd.DataFrame:
+    """Each row's pillar values ``days`` earlier (latest snapshot within ``tolerance``)."""
+    left = df[["member_id", "date"]].assign(_row=np.arange(len(df)),
+                                            target=df["date"] - pd.Timedelta(days=days))
+    right = df[["member_id", "date", *PILLARS]].rename(columns={"date": "target"})
+    left = left.sort_values("target", kind="stable")
+    right = right.sort_values("target", kind="stable")
+    m = pd.merge_asof(left, right, on="target", by="member_id", direction="backward",
+                      tolerance=pd.Timedelta(days=tolerance))
+    return m.sort_values("_row")[list(PILLARS)].set_axis(df.index)
+
+
+def _rolling_median(values: pd.Series, member: pd.Series, window: int) -> pd.Series:
+    """Trailing median per member (pandas' grouped rolling: no Python loop over members)."""
+    out = values.groupby(member.to_numpy(), sort=False).rolling(window, min_periods=3).median()
+    return out.droplevel(0).reindex(values.index)
+
+
+def _level_shifts(df: pd.DataFrame, *, threshold: float, window: int) -> dict:
+    """Find persisting steps and one-off spikes per member and pillar (vectorised)."""
+    if len(df) < 3:
+        return {}
+    grp = df.groupby("member_id", sort=False)
+    mask = np.zeros(len(df), dtype=bool)
+    spike = np.zeros(len(df), dtype=bool)
+    detail = pd.Series("", index=df.index, dtype=object)
+    rev = df.iloc[::-1]
+    for p in PILLARS:
+        d = grp[p].diff()
+        before = _rolling_median(grp[p].shift(1), df["member_id"], window)
+        after = _rolling_median(rev[p], rev["member_id"], window).reindex(df.index)
+        step = d.abs() > threshold
+        persists = (after - before).abs() > threshold * 0.75
+        back1 = (grp[p].shift(-1) - grp[p].shift(1)).abs() < threshold / 2
+        back2 = (grp[p].shift(-2) - grp[p].shift(1)).abs() < threshold / 2
+        is_shift = (step & persists).to_numpy()
+        is_spike = (step & ~persists & (back1 | back2)).to_numpy()
+        new = is_shift & ~mask
+        detail[new] = [f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
+                       for x, b, a in zip(d[new], before[new], after[new], strict=True)]
+        mask |= is_shift
+        spike |= is_spike & ~mask
+    return {"mask": mask, "spike": spike, "detail": lambda s: detail[s.index].tolist()}
+
+
+def _formula_changes(df, shift_mask, *, min_members: int, min_share: float) -> list:
+    """Level shifts on the same date across many members: a probable formula change."""
+    if df["member_id"].nunique() < min_members:
+        return []
+    day = df["date"]
+    shifted = df.loc[shift_mask, ["member_id", "date"]]
+    if shifted.empty:
+        return []
+    counts = shifted.groupby("date")["member_id"].nunique()
+    counts = counts.add(counts.shift(1, freq="D"), fill_value=0).add(
+        counts.shift(-1, freq="D"), fill_value=0)
+    week = day.dt.to_period("W")
+    seen = df.groupby(week)["member_id"].nunique()
+    share = counts / seen.reindex(counts.index.to_period("W")).to_numpy()
+    hits = counts[(counts >= min_members) & (share >= min_share)].index
+    rows = shift_mask & day.isin(hits).to_numpy()
+    if not rows.any():
+        return []
+    n = counts.reindex(day[rows]).to_numpy()
+    return _log_rows(df, rows, "formula_change", "flagged",
+                     [f"{int(k)} members shifted within a day of this date: probably a change "
+                      "in LinkedIn's formula, not in behaviour" for k in n])
+
+
+def _annotation_rows(notes: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    members = sorted(df["member_id"].unique()) or ["me"]
+    rows = []
+    for r in notes.to_dict("records"):
+        who = [str(r["member_id"])] if r.get("member_id") not in (None, "", np.nan) and \
+            pd.notna(r.get("member_id")) else members
+        for m in who:
+            rows.append({"member_id": m, "date": pd.Timestamp(r["date"]).normalize(),
+                         "rule": "annotation", "action": "noted", "detail": str(r["note"]),
+                         "source": str(r.get("source", "annotations"))})
+    return pd.DataFrame(rows, columns=list(LOG_COLUMNS))
+
+
 def clean_snapshots(
     snapshots: pd.DataFrame,
     *,
@@ -62,6 +144,11 @@ def clean_snapshots(
     max_daily_jump: float = 3.0,
     max_weekly_jump: float = 6.0,
     min_gap_days: int = 2,
+    level_shift: float = 2.0,
+    shift_window: int = 7,
+    formula_min_members: int = 3,
+    formula_min_share: float = 0.3,
+    annotations: pd.DataFrame | None = None,
 ) -> CleanResult:
     """Deduplicate, bound-check and sum-check snapshots; list gaps and jumps.
 
@@ -82,7 +169,18 @@ def clean_snapshots(
     - ``gap`` → flagged: ``min_gap_days`` or more days without a snapshot (not filled).
     - ``daily_jump`` / ``weekly_jump`` → flagged: a pillar moving more than
       ``max_daily_jump`` points between consecutive days, or more than
-      ``max_weekly_jump`` within 7 days.
+      ``max_weekly_jump`` against the snapshot about 7 days earlier (±2 days).
+    - ``level_shift`` → flagged: a pillar steps by more than ``level_shift`` points and
+      the median of the next ``shift_window`` snapshots differs from that of the
+      previous ones by as much (a persisting break, e.g. a profile overhaul).
+    - ``spike`` → flagged: a step of that size that reverts within two snapshots.
+    - ``formula_change`` → flagged: level shifts on the same date (±1 day) for at least
+      ``formula_min_members`` members and ``formula_min_share`` of the members seen that
+      week: a probable LinkedIn formula change (as in February 2017).
+    - ``peer_group_change`` → flagged: the industry changed, so ranks and peer averages
+      compare with another group.
+    - ``annotation`` → noted: each row of ``annotations`` (``date, note`` and optional
+      ``member_id``; no member = everyone).
 
     Parameters
     ----------
@@ -96,6 +194,15 @@ def clean_snapshots(
         Pillar moves (points) above which a change is flagged as implausible.
     min_gap_days : int
         Shortest run of missing days reported as a gap.
+    level_shift : float
+        Smallest persisting step (points, per pillar) reported as a level shift.
+    shift_window : int
+        Snapshots on each side compared for a level shift.
+    formula_min_members, formula_min_share : int, float
+        How many members (and which share of those seen) must shift on the same date
+        for a probable formula change.
+    annotations : pandas.DataFrame, optional
+        Dated notes carried into the log (and the report's history chart).
 
     Returns
     -------
@@ -189,16 +296,42 @@ def clean_snapshots(
                       lambda s: [f"{int(n) - 1} days without a snapshot before this one"
                                  for n in step[s.index]])
 
-    # implausible jumps
+    # implausible jumps: consecutive days, and against the snapshot about a week earlier
+    grp = df.groupby("member_id", sort=False)
+    week_ago = _value_days_before(df, 7, tolerance=2)
     for p in PILLARS:
-        d = df.groupby("member_id", sort=False)[p].diff()
+        d = grp[p].diff()
         daily = (step == 1) & (d.abs() > max_daily_jump)
         logs += _log_rows(df, daily.to_numpy(), "daily_jump", "flagged",
                           lambda s, p=p, d=d: [f"{p} moved {x:+.2f} in one day" for x in d[s.index]])
-        weekly = (step > 1) & (step <= 7) & (d.abs() > max_weekly_jump)
+        dw = df[p] - week_ago[p]
+        weekly = dw.abs() > max_weekly_jump
         logs += _log_rows(df, weekly.to_numpy(), "weekly_jump", "flagged",
-                          lambda s, p=p, d=d: [f"{p} moved {x:+.2f} within a week"
-                                               for x in d[s.index]])
+                          lambda s, p=p, dw=dw: [f"{p} moved {x:+.2f} within a week"
+                                                 for x in dw[s.index]])
+
+    # level shifts: a step that persists (medians before and after differ) vs a spike
+    shifts = _level_shifts(df, threshold=level_shift, window=shift_window)
+    if len(shifts):
+        logs += _log_rows(df, shifts["mask"], "level_shift", "flagged", shifts["detail"])
+        spikes = shifts["spike"]
+        logs += _log_rows(df, spikes, "spike", "flagged",
+                          lambda s: ["a jump that reverts within two snapshots (kept; LinkedIn "
+                                     "scores can dip and recover)"] * len(s))
+        logs += _formula_changes(df, shifts["mask"], min_members=formula_min_members,
+                                 min_share=formula_min_share)
+
+    # peer-group change: the industry changed (explains a rank jump)
+    ind = df["industry"].astype(object).where(df["industry"].notna(), None)
+    prev_ind = ind.groupby(df["member_id"]).shift(1)
+    changed = ind.notna() & prev_ind.notna() & (ind != prev_ind)
+    logs += _log_rows(df, changed.to_numpy(), "peer_group_change", "flagged",
+                      lambda s: ["industry changed: ranks and peer averages now compare with "
+                                 "another group"] * len(s))
+
+    # user annotations (holidays, formula changes, profile overhauls)
+    if annotations is not None and len(annotations):
+        logs += [_annotation_rows(annotations, df)]
 
     log = (pd.concat(logs, ignore_index=True) if logs
            else pd.DataFrame({c: pd.Series([], dtype=object) for c in LOG_COLUMNS}))

@@ -1005,6 +1005,56 @@ def ingest_log(*frames: pd.DataFrame) -> pd.DataFrame:
                                              kind="stable").reset_index(drop=True)
 
 
+def load_annotations(*paths: PathLike) -> pd.DataFrame:
+    """Load dated notes (holidays, profile overhauls, formula changes) kept as CSV.
+
+    Any CSV among ``paths`` whose header has ``date`` and ``note`` (optionally
+    ``member_id``) is read; other files are ignored.
+
+    Parameters
+    ----------
+    *paths : str or os.PathLike
+        Files, folders, globs or zips.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``member_id`` (None = every member), ``date``, ``note``, ``source``.
+
+    Raises
+    ------
+    DataError
+        For a notes file with a bad date.
+    """
+    rows = []
+    for source in expand(paths):
+        if not source.basename.lower().endswith(".csv") or _ACTIVITY_FILES.match(
+                source.basename):
+            continue
+        data = source.read_bytes()
+        if not data.strip() or b"\x00" in data[:4096]:
+            continue
+        text = decode_text(data, source)
+        names = [_norm(h) for h in _header(text)]
+        if not ({"date", "note"} <= set(names)):
+            continue
+        df = _read_table(text, source).rename(columns=_norm)
+        dates = _parse_dates(df["date"], source, "date", df.attrs["line"],
+                             ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"))
+        member = (df["member_id"].astype(str).str.strip().replace("", None)
+                  if "member_id" in df else pd.Series(None, index=df.index, dtype=object))
+        rows.append(pd.DataFrame({"member_id": member.astype(object), "date": dates,
+                                  "note": df["note"].astype(str).str.strip(),
+                                  "source": f"{source.short} [notes csv]"}))
+    if not rows:
+        return pd.DataFrame({"member_id": pd.Series([], dtype=object),
+                             "date": pd.Series([], dtype="datetime64[ns]"),
+                             "note": pd.Series([], dtype=str), "source": pd.Series([], dtype=str)})
+    out = pd.concat(rows, ignore_index=True)
+    return out[out["date"].notna()].sort_values(["date", "note"], kind="stable").reset_index(
+        drop=True)
+
+
 # ----------------------------------------------------------------------------- writers
 
 

@@ -220,12 +220,41 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     return fit
 
 
-def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize):
+def drop_breaks(panel: pd.DataFrame, breaks: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
+    """Mark intervals that contain a break (level shift, formula change) as unusable.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Output of :func:`ssi_analysis.features.align`.
+    breaks : pandas.DataFrame or None
+        ``member_id, date`` of breaks (e.g. the cleaning log's ``level_shift`` and
+        ``formula_change`` rows).
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        The panel with ``usable`` False for those intervals, and how many were usable before.
+    """
+    if breaks is None or breaks.empty or panel.empty:
+        return panel, 0
+    b = breaks[["member_id", "date"]].drop_duplicates().rename(columns={"date": "break"})
+    m = panel[["member_id", "prev_date", "date"]].reset_index().merge(b, on="member_id")
+    hit = m.loc[(m["break"] > m["prev_date"]) & (m["break"] <= m["date"]), "index"].unique()
+    out = panel.copy()
+    n = int(out.loc[hit, "usable"].sum())
+    out.loc[hit, "usable"] = False
+    return out, n
+
+
+def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize,
+             breaks=None):
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     panel, acts = _prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    panel, n_breaks = drop_breaks(panel, breaks)
     usable = panel[panel["usable"]]
     per_member = usable.groupby("member_id").size()
     if len(usable) < MIN_CHANGES or (per_member >= 8).sum() == 0:
@@ -239,6 +268,13 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
                                     "activity CSV covering the snapshot period.")
     fits = [_fit_pillar(panel, p, acts, max_lag, headroom=headroom, alpha=alpha,
                         winsorize=winsorize) for p in PILLARS]
+    if n_breaks:
+        for fit in fits:
+            for a in fit.notes:
+                if a in fit.results:
+                    weeks = "week" if n_breaks == 1 else "weeks"
+                    fit.notes[a] = (f"{n_breaks} {weeks} containing a break (level shift or "
+                                    f"formula change) left out. {fit.notes[a]}").strip()
     return fits, acts
 
 
@@ -253,6 +289,7 @@ def estimate_effects(
     headroom: tuple[float, float] = (1.0, 24.0),
     winsorize: float | None = 0.99,
     coverage: pd.DataFrame | None = None,
+    breaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Estimate how each activity relates to each pillar's change (cumulative over lags).
 
@@ -279,6 +316,9 @@ def estimate_effects(
         as 100 invitations in an afternoon); None keeps counts as they are.
     coverage : pandas.DataFrame, optional
         Tracked dates per member and activity; default from ``activity.attrs``.
+    breaks : pandas.DataFrame, optional
+        ``member_id, date`` of breaks in the series (level shifts, formula changes, e.g.
+        from the cleaning log); periods containing one are left out of the model.
 
     Returns
     -------
@@ -293,7 +333,7 @@ def estimate_effects(
         Fewer than 26 usable period changes, or no activity at all.
     """
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
-                          winsorize)
+                          winsorize, breaks)
     rows = []
     for fit in fits:
         for a in acts:

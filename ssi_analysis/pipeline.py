@@ -19,6 +19,7 @@ from .io import (
     atomic_write,
     ingest_log,
     load_activity,
+    load_annotations,
     load_snapshots,
     write_parquet,
 )
@@ -74,7 +75,8 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     paths = list(paths)
     out = Path(out_dir)
     snaps = load_snapshots(*paths, member_id=member_id, tz=tz)
-    result = clean_snapshots(snaps, as_of=as_of)
+    notes = load_annotations(*paths)
+    result = clean_snapshots(snaps, as_of=as_of, annotations=notes)
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz)
     except NoDataFoundError:

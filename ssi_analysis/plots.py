@@ -98,23 +98,34 @@ def plot_ssi_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = N
     ax = _ax(ax)
     d = _daily(snapshots, ["ssi"])
     ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.4, label="SSI")
-    if breaks is not None:
-        for r in breaks.itertuples():
-            ax.axvline(r.date, color="#d55e00", ls="--", lw=1)
-            ax.text(r.date, ax.get_ylim()[1], f" {r.label}", color="#d55e00", fontsize=8,
-                    va="top")
+    _mark(ax, breaks)
     ax.set_ylabel("SSI (0–100)")
     ax.set_title("Social Selling Index over time")
     return ax
 
 
-def plot_pillar_history(snapshots: pd.DataFrame, *, ax=None):
+def _mark(ax, marks: pd.DataFrame | None, *, labels: bool = True) -> None:
+    """Dashed vertical lines (with staggered labels) at the dates in ``marks``."""
+    if marks is None or marks.empty:
+        return
+    bottom = ax.get_ylim()[0]
+    for r in marks.sort_values("date").itertuples():
+        ax.axvline(r.date, color="#d55e00", ls="--", lw=0.9, alpha=0.8)
+        if labels:
+            ax.annotate(r.label, (r.date, bottom), xytext=(-3, 4), textcoords="offset points",
+                        rotation=90, color="#d55e00", fontsize=7, ha="right", va="bottom")
+
+
+def plot_pillar_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None,
+                        ax=None):
     """Draw the four pillars over time on their common 0–25 scale.
 
     Parameters
     ----------
     snapshots : pandas.DataFrame
         Cleaned snapshots of one member.
+    breaks : pandas.DataFrame, optional
+        ``date`` rows marked as dashed lines (unlabelled here).
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -127,13 +138,14 @@ def plot_pillar_history(snapshots: pd.DataFrame, *, ax=None):
     for p in PILLARS:
         ax.plot(d.index, d[p], color=PALETTE[p], lw=1.3, label=PILLAR_LABELS[p])
     ax.set_ylim(0, PILLAR_MAX)
+    _mark(ax, breaks, labels=False)
     ax.set_ylabel("points (0–25)")
     ax.set_title("The four pillars over time")
     ax.legend(loc="upper left", ncols=2, fontsize=8, frameon=False)
     return ax
 
 
-def plot_ranks(snapshots: pd.DataFrame, *, ax=None):
+def plot_ranks(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, ax=None):
     """Draw industry and network rank ("Top N%") over time, best at the top.
 
     Parameters
@@ -153,6 +165,7 @@ def plot_ranks(snapshots: pd.DataFrame, *, ax=None):
     ax.plot(d.index, d["network_rank"], color="#de8f05", lw=1.3, ls="--", label="Network rank")
     hi = np.nanmax(d.to_numpy()) if np.isfinite(d.to_numpy()).any() else 100
     ax.set_ylim(min(100, hi + 5), 0)
+    _mark(ax, breaks, labels=False)
     ax.set_ylabel("Top N% (lower is better)")
     ax.set_title("Rank among industry and network peers")
     ax.legend(loc="lower left", fontsize=8, frameon=False)

@@ -156,6 +156,107 @@ def weekly_activity(activity: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFr
     return table
 
 
+BREAK_RULES = ("level_shift", "formula_change")
+
+
+def breaks(log: pd.DataFrame) -> pd.DataFrame:
+    """Return the breaks in the series found by the cleaner (level shifts, formula changes).
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The cleaning log.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``member_id, date, rule, detail``.
+    """
+    return log.loc[log["rule"].isin(BREAK_RULES), ["member_id", "date", "rule", "detail"]
+                   ].reset_index(drop=True)
+
+
+def chart_marks(log: pd.DataFrame, *, max_label: int = 32) -> pd.DataFrame:
+    """Dates to mark on history charts: breaks, peer-group changes and the user's notes.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The cleaning log.
+    max_label : int
+        Labels are cut to this many characters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, label`` (labels are plain text, safe for matplotlib).
+    """
+    rules = {"level_shift": "level shift", "formula_change": "formula change?",
+             "peer_group_change": "industry changed"}
+    keep = log[log["rule"].isin([*rules, "annotation"])]
+    labels = [(d if r == "annotation" else rules[r]) for r, d in
+              zip(keep["rule"], keep["detail"], strict=True)]
+    labels = [lab if len(lab) <= max_label else lab[: max_label - 1] + "…" for lab in labels]
+    out = pd.DataFrame({"date": keep["date"].to_numpy(),
+                        "label": [lab.replace("$", r"\$") for lab in labels]})
+    out = out.sort_values(["date", "label"], kind="stable").drop_duplicates()
+    cut = max_label + 16
+    # marks within a week of each other share one line and one label
+    group = (out["date"].diff().dt.days.fillna(99) > 7).cumsum()
+    return out.groupby(group.to_numpy()).agg(
+        date=("date", "first"), label=("label", lambda s: " · ".join(dict.fromkeys(s)))
+    ).reset_index(drop=True).assign(
+        label=lambda d: [x if len(x) <= cut else x[: cut - 1] + "…" for x in d["label"]])
+
+
+def findings_table(log: pd.DataFrame, *, limit: int = 25) -> pd.DataFrame:
+    """List what the cleaner dropped, corrected or flagged (duplicates and gaps summarised
+    elsewhere), newest first.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The cleaning log.
+    limit : int
+        Most rows shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Date, What, Action, Detail, File``.
+    """
+    keep = log[~log["rule"].isin(["duplicate", "gap"])].sort_values("date", ascending=False)
+    keep = keep.head(limit)
+    return pd.DataFrame({
+        "Date": keep["date"].dt.strftime("%d %b %Y"),
+        "What": keep["rule"].str.replace("_", " "),
+        "Action": keep["action"],
+        "Detail": keep["detail"],
+        "File": keep["source"].str.replace(r" \[.*\]$", "", regex=True),
+    }).reset_index(drop=True)
+
+
+def gaps_table(gaps: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
+    """The longest gaps in the snapshot history.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        The gap list from the cleaner.
+    limit : int
+        Most rows shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``From, To, Days without a snapshot``.
+    """
+    g = gaps.sort_values(["days", "start"], ascending=[False, True]).head(limit)
+    return pd.DataFrame({"From": g["start"].dt.strftime("%d %b %Y"),
+                         "To": g["end"].dt.strftime("%d %b %Y"),
+                         "Days without a snapshot": g["days"].astype(int)}).reset_index(drop=True)
+
+
 def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | None, str]:
     """Run :func:`estimate_effects`, or say in one sentence why it cannot run.
 
@@ -171,9 +272,9 @@ def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | N
     (pandas.DataFrame or None, str)
         The effects table and ``""``, or ``None`` and the reason.
     """
-    act = processed.activity.copy()
     try:
-        return estimate_effects(processed.snapshots, act, coverage=processed.coverage,
+        return estimate_effects(processed.snapshots, processed.activity,
+                                coverage=processed.coverage, breaks=breaks(processed.log),
                                 **options), ""
     except InsufficientDataError as exc:
         return None, str(exc)
@@ -251,10 +352,15 @@ def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame
         "before_ssi": "dates before SSI existed removed",
         "daily_jump": "implausible one-day jumps (flagged, kept)",
         "weekly_jump": "implausible one-week jumps (flagged, kept)",
+        "level_shift": "lasting steps in a pillar (breaks; left out of the effects model)",
+        "spike": "one-day spikes that reverted (kept)",
+        "formula_change": "steps shared by many members: probable formula changes",
+        "peer_group_change": "industry changes (ranks compare with a new group)",
+        "annotation": "your notes",
     }
     counts = log[log["rule"] != "gap"].groupby(["rule", "action"]).size()
     for (rule, action), n in counts.items():
-        rows.append((explain.get(rule, rule), f"{n} rows {action}"))
+        rows.append((explain.get(rule, rule), f"{n} {'row' if n == 1 else 'rows'} {action}"))
     return pd.DataFrame(rows, columns=["Check", "Result"])
 
 

@@ -195,6 +195,8 @@ def make_synthetic(
     outages_per_year: float = 3.0,
     duplicate_p: float = 0.03,
     rates: Mapping[str, float] | None = None,
+    steps: Mapping[str, tuple[str, float]] | None = None,
+    industry_change: tuple[str, str] | None = None,
     **activity_options: float,
 ) -> SyntheticData:
     """Generate a realistic daily SSI and activity history with planted effects.
@@ -220,6 +222,11 @@ def make_synthetic(
         of days captured twice.
     rates : mapping, optional
         Weekday activity rates, see :func:`simulate_activity`.
+    steps : mapping of str to (str, float), optional
+        Persisting level shifts for every member: ``{"2025-06-02": ("brand", 2.5)}``
+        (a profile overhaul, a formula change).
+    industry_change : (str, str), optional
+        ``(date, new industry)``: the peer group changes from that day (ranks jump).
     **activity_options
         Passed to :func:`simulate_activity`.
 
@@ -249,6 +256,10 @@ def make_synthetic(
     shocks = rng.normal(0.0, week_shock_sd, size=(week_idx.max() + 1, len(PILLARS)))
     shock_day = np.asarray(dates.day_of_week == 2)  # platform moves land on Wednesdays
     levels = np.empty((len(PILLARS), n_members, n_days))
+    step_at = {}
+    for day, (pillar, delta) in (steps or {}).items():
+        step_at.setdefault(PILLARS.index(pillar), []).append(
+            (int((pd.Timestamp(day) - dates[0]).days), float(delta)))
     for j, pillar in enumerate(PILLARS):
         drive = np.zeros((n_members, n_days))
         for a in names:
@@ -260,8 +271,12 @@ def make_synthetic(
         innov = drive + rng.normal(0.0, noise_sd, size=(n_members, n_days))
         innov += np.where(shock_day, shocks[week_idx, j], 0.0)
         level = habitual[:, j].copy()
+        home = np.tile(habitual[:, j][:, None], (1, n_days))
+        for t0, delta in step_at.get(j, []):
+            home[:, max(t0, 0):] += delta
+            innov[:, max(t0, 0)] += delta
         for t in range(n_days):
-            level = level + innov[:, t] - decay * (level - habitual[:, j])
+            level = level + innov[:, t] - decay * (level - home[:, t])
             level = np.clip(level, 0.0, PILLAR_MAX)
             levels[j, :, t] = level
 
@@ -269,6 +284,14 @@ def make_synthetic(
     snaps = _observe(levels, dates, member_ids, rng, tz=tz, meas_sd=meas_sd,
                      missing_p=snapshot_missing_p, outages_per_year=outages_per_year,
                      duplicate_p=duplicate_p)
+    if industry_change is not None:
+        day, name = industry_change
+        later = snaps["date"] >= pd.Timestamp(day)
+        snaps.loc[later, "industry"] = name
+        # a bigger, stronger peer group: the same score ranks lower
+        snaps.loc[later, "industry_rank"] = np.clip(
+            np.round(100 * stats.norm.sf((snaps.loc[later, "ssi"] - 42) / 12)), 1, 100)
+        snaps.loc[later, "industry_ssi"] = (snaps.loc[later, "industry_ssi"] + 7).round(2)
     activity = _long_activity(acts, dates, member_ids)
     lv = pd.DataFrame({
         "member_id": np.repeat(member_ids, n_days),
@@ -689,6 +712,25 @@ def write_snapshot_payloads(data: SyntheticData, folder: Path, *, member_id: str
     return out
 
 
+def sample_data(seed: int = SAMPLE_SEED) -> SyntheticData:
+    """The bundled sample's history (before it is written in the real file formats).
+
+    Parameters
+    ----------
+    seed : int
+        Generator seed.
+
+    Returns
+    -------
+    SyntheticData
+        One member, with a profile overhaul (a lasting +2.5 on brand) and an industry change.
+    """
+    return make_synthetic(1, SAMPLE_START, SAMPLE_END, seed=seed, tz=SAMPLE_TZ,
+                          steps={SAMPLE_OVERHAUL: ("brand", 2.5)},
+                          industry_change=(SAMPLE_INDUSTRY_CHANGE,
+                                           "IT Services and IT Consulting"))
+
+
 def write_sample(out: str | os.PathLike[str], *, seed: int = SAMPLE_SEED) -> Path:
     """Regenerate the bundled sample, byte-identically for the same seed.
 
@@ -714,17 +756,41 @@ def write_sample(out: str | os.PathLike[str], *, seed: int = SAMPLE_SEED) -> Pat
         shutil.rmtree(tmp)
     member = tmp / "member"
     member.mkdir(parents=True)
-    data = make_synthetic(1, SAMPLE_START, SAMPLE_END, seed=seed, tz=SAMPLE_TZ)
+    data = sample_data(seed)
     write_snapshot_payloads(data, member)
+    _write_manual_csv(data, member / "ssi-manual.csv")
+    (member / "notes.csv").write_text(
+        "date,note\n"
+        f"{SAMPLE_OVERHAUL},Profile overhaul: new headline and photo\n"
+        "2024-12-23,Holiday: no LinkedIn until 6 January\n"
+        f"{SAMPLE_INDUSTRY_CHANGE},Changed industry on the profile\n", encoding="utf-8")
     write_export(data, member / "export", seed=seed + 1)
     data.truth.to_csv(member / "TRUTH.csv", index=False, lineterminator="\n")
     (tmp / "README.md").write_text(_SAMPLE_README.format(seed=seed, start=SAMPLE_START,
-                                                         end=SAMPLE_END, tz=SAMPLE_TZ),
+                                                         end=SAMPLE_END, tz=SAMPLE_TZ,
+                                                         overhaul=SAMPLE_OVERHAUL,
+                                                         industry=SAMPLE_INDUSTRY_CHANGE),
                                    encoding="utf-8")
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
     return out
+
+
+SAMPLE_OVERHAUL = "2025-06-02"
+SAMPLE_INDUSTRY_CHANGE = "2025-09-15"
+
+
+def _write_manual_csv(data: SyntheticData, path: Path) -> None:
+    """A hand-kept weekly CSV (rounded, with two typing mistakes), overlapping the tracker."""
+    s = data.snapshots.drop_duplicates(["member_id", "date"], keep="last")
+    s = s[(s["date"] >= "2023-06-05") & (s["date"].dt.day_of_week == 0)].head(30)
+    s = s[["date"]].join(s[["ssi", *PILLARS]].round(1)).reset_index(drop=True)
+    s["ssi"] = s["ssi"].round()
+    s.loc[5, "brand"] = s.loc[5, "brand"] * 10      # typed without the decimal point
+    s.loc[12, "ssi"] = s.loc[12, "ssi"] + 10         # SSI typed wrong
+    s["date"] = s["date"].dt.strftime("%Y-%m-%d")
+    s.to_csv(path, index=False, lineterminator="\n")
 
 
 _SAMPLE_README = """# Bundled sample (synthetic, fictional)
@@ -738,6 +804,11 @@ One fictional member ("Avery Placeholder", time zone {tz}), {start} to {end}:
 - `member/export/Complete_LinkedInDataExport_<date>/`: the member's LinkedIn
   "Get a copy of your data" folder (Shares, InstantReposts, Comments, Reactions,
   Connections with its Notes preamble, Invitations, messages) with the real quirks.
+- `member/ssi-manual.csv`: a weekly hand-kept CSV overlapping the tracker (rounded, one
+  pillar typed without its decimal point, one SSI typed wrong) — the cleaner resolves it.
+- `member/notes.csv`: the member's dated notes (a profile overhaul on {overhaul} that lifts
+  "Establish your professional brand" by 2.5 points for good, a holiday, and an industry
+  change on {industry} that moves the industry rank).
 - `member/TRUTH.csv`: the effects planted by `ssi_analysis.synth` (pillar points per
   action; 0 = no effect). The reports should find the non-zero ones and only those.
 

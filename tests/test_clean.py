@@ -125,3 +125,75 @@ def test_clean_properties(rows):
     assert len(out) + len(removed_rows) == len(df)
     again = clean_snapshots(out)
     pd.testing.assert_frame_equal(again.snapshots, out)
+    # never invents a member-day, never alters a valid value
+    src = df.assign(key=list(zip(df["member_id"], df["date"], strict=True)))
+    for r in out.itertuples():
+        cands = src[src["key"] == (r.member_id, r.date)]
+        assert len(cands), "invented member-day"
+        vals = np.array([getattr(r, p) for p in PILLARS])
+        assert any(np.allclose(vals, c[list(PILLARS)].to_numpy(float))
+                   for _, c in cands.iterrows())
+
+
+def test_level_shift_is_a_persisting_step():
+    vals = [10.0] * 10 + [13.0] * 10
+    df = frame(*[snap(pd.Timestamp("2026-01-01") + pd.Timedelta(days=i), b=v)
+                 for i, v in enumerate(vals)])
+    log = clean_snapshots(df).log
+    shift = log[log["rule"] == "level_shift"]
+    assert shift[["date", "action", "detail"]].to_dict("records") == [
+        {"date": pd.Timestamp("2026-01-11"), "action": "flagged",
+         "detail": "brand stepped +3.00 and stayed (median 10.00 → 13.00)"}]
+    assert not (log["rule"] == "spike").any()
+
+
+def test_one_day_spike_is_not_a_level_shift():
+    vals = [10.0] * 8 + [14.0] + [10.0] * 8
+    df = frame(*[snap(pd.Timestamp("2026-01-01") + pd.Timedelta(days=i), i=v)
+                 for i, v in enumerate(vals)])
+    log = clean_snapshots(df).log
+    assert list(log.loc[log["rule"] == "spike", "date"]) == [pd.Timestamp("2026-01-09")]
+    assert not (log["rule"] == "level_shift").any()
+    assert (log["rule"] == "daily_jump").sum() == 2     # up and back down, both flagged
+
+
+def test_same_step_across_members_is_a_probable_formula_change():
+    rows = []
+    for m in ("a", "b", "c", "d"):
+        for i in range(16):
+            rows.append(snap(pd.Timestamp("2017-02-01") + pd.Timedelta(days=i), member=m,
+                             r=15.0 if i < 8 else 12.0))
+    rows.append(snap("2017-02-01", member="e"))          # a member seen that week, no step
+    log = clean_snapshots(frame(*rows)).log
+    fc = log[log["rule"] == "formula_change"]
+    assert sorted(fc["member_id"]) == ["a", "b", "c", "d"]
+    assert (fc["date"] == pd.Timestamp("2017-02-09")).all()
+    assert fc["detail"].iloc[0].startswith("4 members shifted")
+
+
+def test_industry_change_is_flagged_as_peer_group_change():
+    df = frame(snap("2026-01-01", industry="Consulting"), snap("2026-01-02", industry="Consulting"),
+               snap("2026-01-03", industry="Software"))
+    log = clean_snapshots(df).log
+    assert list(log.loc[log["rule"] == "peer_group_change", "date"].dt.day) == [3]
+
+
+def test_weekly_jump_against_a_week_earlier():
+    df = frame(*[snap(pd.Timestamp("2026-01-01") + pd.Timedelta(days=i), p=5.0 + i)
+                 for i in range(10)])
+    log = clean_snapshots(df).log
+    weekly = log[log["rule"] == "weekly_jump"]
+    assert list(weekly["date"].dt.day) == [8, 9, 10]
+    assert weekly["detail"].iloc[0] == "people moved +7.00 within a week"
+    assert not (log["rule"] == "daily_jump").any()
+
+
+def test_annotations_are_carried_into_the_log():
+    df = frame(snap("2026-01-01", member="a"), snap("2026-01-01", member="b"))
+    notes = pd.DataFrame({"date": ["2026-01-05", "2026-01-06"], "note": ["holiday", "new photo"],
+                          "member_id": [None, "b"]})
+    log = clean_snapshots(df, annotations=notes).log
+    ann = log[log["rule"] == "annotation"]
+    assert ann[["member_id", "detail"]].values.tolist() == [["a", "holiday"], ["b", "holiday"],
+                                                            ["b", "new photo"]]
+    assert set(ann["action"]) == {"noted"}

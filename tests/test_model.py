@@ -64,8 +64,14 @@ def test_noisy_linear_panel_verdicts():
 
 def test_bundled_sample_finds_planted_effects_and_only_them(sample_tables, sample_member):
     truth = pd.read_csv(sample_member / "TRUTH.csv").set_index(["activity", "pillar"])["effect"]
+    from ssi_analysis.summary import breaks
+
+    brk = breaks(sample_tables.log)
+    assert list(brk["rule"]) == ["level_shift"]          # the planted profile overhaul
     e = estimate_effects(sample_tables.snapshots, sample_tables.activity,
-                         coverage=sample_tables.coverage).set_index(["activity", "pillar"])
+                         coverage=sample_tables.coverage, breaks=brk)
+    assert e["note"].str.contains("1 week containing a break").any()
+    e = e.set_index(["activity", "pillar"])
     e = e.join(truth)
     planted = e[e["effect"] > 0]
     assert len(planted) == 5
