@@ -107,25 +107,74 @@ def _verdict(est, lo, hi, q, alpha, sesoi) -> str:
 
 
 class _PillarFit:
-    """One pillar's fitted model: columns, results, notes (internal)."""
+    """One pillar's fitted model (internal): per activity, the cumulative effect and the
+    per-lag coefficients as ``(estimate, ci_low, ci_high, p_value)``, plus notes."""
 
     def __init__(self, pillar: str):
         self.pillar = pillar
-        self.results = {}        # activity -> statsmodels results (one per group fitted)
-        self.columns = {}        # activity -> list of column names in its fit
+        self.cum: dict[str, tuple[float, float, float, float]] = {}
+        self.lags: dict[str, list[tuple[float, float, float, float]]] = {}
         self.notes: dict[str, str] = {}
+        self.merged: dict[str, list[str]] = {}
         self.pillar_note = ""
         self.n_periods = 0
         self.n_members = 0
+        self.method = ""
 
 
-def _prepare_panel(snapshots, activity, freq, max_lag, coverage):
-    cov = activity_coverage(activity) if coverage is None else coverage
-    acts = _order_activities((set(cov["activity"]) | set(activity["activity"].unique()))
-                             - set(NOT_MODELLED))
-    panel = align(snapshots, activity, freq=freq, max_lag=max_lag, activities=acts,
-                  coverage=cov)
-    return panel, acts
+def _tt(res, names: list[str], cols: list[str], alpha: float) -> tuple:
+    """Cumulative effect of ``cols`` (sum of coefficients) with interval and p-value."""
+    R = np.zeros(len(names))
+    R[[names.index(c) for c in cols]] = 1.0
+    tt = res.t_test(R)
+    lo, hi = tt.conf_int(alpha=alpha)[0]
+    return (float(np.squeeze(tt.effect)), float(lo), float(hi), float(np.squeeze(tt.pvalue)))
+
+
+def _combine(est: np.ndarray, var: np.ndarray, alpha: float) -> tuple:
+    """Random-effects (iterated) combination of per-member estimates, t-based interval."""
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    ok = np.isfinite(est) & np.isfinite(var) & (var > 0)
+    est, var = est[ok], var[ok]
+    if len(est) < 2:
+        return (np.nan,) * 4
+    res = combine_effects(est, var, method_re="iterated")
+    mean, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
+    df = len(est) - 1
+    crit = stats.t.ppf(1 - alpha / 2, df)
+    p = float(2 * stats.t.sf(abs(mean / se), df)) if se > 0 else np.nan
+    return (mean, mean - crit * se, mean + crit * se, p)
+
+
+def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
+    """Report two activities that move together (|r| > threshold) as one combined activity."""
+    x = rows[[lag_cols[a][0] for a in kept]].astype(float)
+    if rows["member_id"].nunique() > 1:
+        x = x - x.groupby(rows["member_id"].to_numpy()).transform("mean")
+    corr = x.corr().to_numpy()
+    used: set[str] = set()
+    out = []
+    for i, a in enumerate(kept):
+        if a in used:
+            continue
+        partner = next((b for j, b in enumerate(kept) if j > i and b not in used
+                        and abs(corr[i, j]) > threshold), None)
+        if partner is None:
+            out.append(a)
+            continue
+        name = f"{a} + {partner}"
+        r = corr[i, kept.index(partner)]
+        for k, (ca, cb) in enumerate(zip(lag_cols[a], lag_cols[partner], strict=True)):
+            rows[f"{name}_l{k}"] = rows[ca] + rows[cb]
+        lag_cols[name] = [f"{name}_l{k}" for k in range(len(lag_cols[a]))]
+        fit.merged[name] = [a, partner]
+        msg = (f"{ACTIVITY_LABELS.get(a, a).capitalize()} and {ACTIVITY_LABELS.get(partner, partner)}"
+               f" move together ({r:.2f}); reported jointly as '{name}'.")
+        fit.notes[a] = fit.notes[partner] = msg
+        used |= {a, partner}
+        out.append(name)
+    return rows, out
 
 
 def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> _PillarFit:
@@ -141,9 +190,12 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         return fit
     rows = rows[(start > headroom[0]) & (start < headroom[1])]
     excluded = n_all - len(rows)
-    members = rows["member_id"].nunique()
     per_member = rows.groupby("member_id").size()
-    if members == 0 or per_member.max() < MIN_CHANGES and members == 1:
+    team = rows["member_id"].nunique() > 1
+    if team:  # members with at least 8 usable changes
+        rows = rows[rows["member_id"].isin(per_member[per_member >= 8].index)]
+    members = rows["member_id"].nunique()
+    if members == 0 or (not team and len(rows) < MIN_CHANGES):
         fit.pillar_note = (f"Not enough history to relate activity to {label}: {len(rows)} usable "
                            f"weekly changes, at least {MIN_CHANGES} needed (about 6 months of "
                            "regular snapshots). Showing trends only.")
@@ -155,69 +207,126 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         have = rows[cols].notna().all(axis=1)
         x0 = rows.loc[have, cols[0]]
         active = int((x0 > 0).sum())
+        name = ACTIVITY_LABELS.get(a, a)
+        varying = (rows.loc[have].groupby("member_id")[cols[0]].nunique() > 1).sum()
         if have.sum() < MIN_CHANGES:
-            fit.notes[a] = (f"{ACTIVITY_LABELS.get(a, a)}: tracked in only {int(have.sum())} of "
-                            f"{len(rows)} usable weeks — not estimable.")
+            fit.notes[a] = (f"{name}: tracked in only {int(have.sum())} of {len(rows)} usable "
+                            "weeks — not estimable.")
         elif active < MIN_ACTIVE_PERIODS or x0.nunique() < 3:
-            fit.notes[a] = (f"{ACTIVITY_LABELS.get(a, a)}: recorded in only {active} of "
-                            f"{int(have.sum())} weeks — too little variation to estimate.")
-        elif members > 1 and (rows.loc[have].groupby("member_id")[cols[0]].nunique() > 1
-                              ).sum() < min(10, members):
-            fit.notes[a] = (f"{ACTIVITY_LABELS.get(a, a)}: too few members vary it — not "
-                            "estimable for the team.")
+            fit.notes[a] = (f"{name}: recorded in only {active} of {int(have.sum())} weeks — too "
+                            "little variation to estimate.")
+        elif members > 1 and varying < min(10, members):
+            fit.notes[a] = f"{name}: only {varying} members vary it — not estimable for the team."
         else:
             kept.append(a)
     if not kept:
         return fit
+    rows = rows.copy()
+    rows, kept = _merge_correlated(rows, kept, lag_cols, fit)
     cols = [c for a in kept for c in lag_cols[a]]
     data = rows.dropna(subset=cols)
-    # the joint model needs enough rows per coefficient; else one activity at a time
     k = len(cols) + 1
-    joint = len(data) >= MIN_OBS_PER_COEF * k
-    groups = [kept] if joint else [[a] for a in kept]
     common = []
     if excluded:
         common.append(f"{excluded} weeks starting at 0–1 or 24–25 points left out (cap).")
-    if joint and len(data) < OBS_PER_COEF * k:
-        common.append(f"Exploratory: {len(data)} weeks for {k} coefficients (fewer than "
-                      f"{OBS_PER_COEF} per coefficient); only strong relationships show.")
-    if not joint:
-        common.append(f"Exploratory: {len(data)} weeks are too few to adjust activities for "
-                      "each other; this activity was fitted alone.")
+    missing_share = 1 - panel["usable"].mean() if len(panel) else 0
+    if missing_share > 0.5:
+        common.append(f"Snapshots are missing for {missing_share:.0%} of weeks; estimates use the "
+                      f"{len(data)} weeks with a snapshot 6–8 days after the previous one.")
     fit.n_periods = len(data)
     fit.n_members = data["member_id"].nunique()
-    if fit.n_members > 1 and fit.n_members < MIN_CLUSTERS:
-        common.append(f"Small team ({fit.n_members} members): member-clustered intervals "
-                      "are approximate.")
-    for group in groups:
-        gcols = [c for a in group for c in lag_cols[a]]
-        d = data if joint else rows.dropna(subset=gcols)
-        X = d[gcols].copy()
-        for c in gcols:
-            if winsorize:
-                X[c] = _winsorize(X[c], d["member_id"], winsorize)
-        y = d[f"d_{pillar}"].to_numpy(float)
-        if fit.n_members > 1:
-            Z = within_two_way(np.column_stack([y, X.to_numpy(float)]), d["member_id"],
-                               d["period"])
-            codes, _ = pd.factorize(d["member_id"], sort=True)
-            res = sm.OLS(Z[:, 0], pd.DataFrame(Z[:, 1:], columns=gcols)).fit(
-                cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-        else:
+    X_all = data[cols].copy()
+    if winsorize:
+        for c in cols:
+            X_all[c] = _winsorize(X_all[c], data["member_id"], winsorize)
+    y_all = data[f"d_{pillar}"].to_numpy(float)
+    if 1 < fit.n_members < MIN_CLUSTERS:
+        fit.method = "per-member fits combined (random effects)"
+        common.append(f"Small team ({fit.n_members} members): results combine per-member "
+                      "estimates; team-level uncertainty is wide.")
+        _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha)
+    elif fit.n_members > 1:
+        fit.method = "member and period fixed effects, member-clustered errors"
+        Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), data["member_id"],
+                           data["period"])
+        codes, _ = pd.factorize(data["member_id"], sort=True)
+        res = sm.OLS(Z[:, 0], pd.DataFrame(Z[:, 1:], columns=cols)).fit(
+            cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        _store(fit, res, kept, lag_cols, alpha)
+    else:
+        joint = len(data) >= MIN_OBS_PER_COEF * k
+        fit.method = "OLS on weekly changes" + ("" if joint else ", one activity at a time")
+        if joint and len(data) < OBS_PER_COEF * k:
+            common.append(f"Exploratory: {len(data)} weeks for {k} coefficients (fewer than "
+                          f"{OBS_PER_COEF} per coefficient); only strong relationships show.")
+        if not joint:
+            common.append(f"Exploratory: {len(data)} weeks are too few to adjust activities for "
+                          "each other; each activity was fitted alone.")
+        for group in ([kept] if joint else [[a] for a in kept]):
+            gcols = [c for a in group for c in lag_cols[a]]
+            sub = data if joint else rows.dropna(subset=gcols)
+            X = X_all[gcols] if joint else sub[gcols]
+            y = y_all if joint else sub[f"d_{pillar}"].to_numpy(float)
             res = sm.OLS(y, sm.add_constant(X, has_constant="add")).fit()
-            if len(d) > 10:
-                lb = acorr_ljungbox(res.resid, lags=[4])
-                if float(lb["lb_pvalue"].iloc[0]) < 0.05:
-                    common_lb = ("Week-to-week pattern in the residuals (Ljung–Box p < 0.05); "
-                                 "the interval may be too narrow.")
-                    if common_lb not in common:
-                        common.append(common_lb)
-        for a in group:
-            fit.results[a] = res
-            fit.columns[a] = lag_cols[a]
+            _store(fit, res, group, lag_cols, alpha)
+            if len(sub) > 10 and float(acorr_ljungbox(res.resid, lags=[4])["lb_pvalue"].iloc[0]
+                                       ) < 0.05:
+                msg = ("Week-to-week pattern in the residuals (Ljung–Box p < 0.05); the interval "
+                       "may be too narrow.")
+                if msg not in common:
+                    common.append(msg)
     for a in kept:
         fit.notes[a] = " ".join(common)
     return fit
+
+
+def _store(fit: _PillarFit, res, group, lag_cols, alpha) -> None:
+    names = list(res.model.exog_names)
+    ci = np.asarray(res.conf_int(alpha=alpha))
+    params, pvals = np.asarray(res.params), np.asarray(res.pvalues)
+    for a in group:
+        fit.cum[a] = _tt(res, names, lag_cols[a], alpha)
+        fit.lags[a] = [(float(params[i]), float(ci[i, 0]), float(ci[i, 1]), float(pvals[i]))
+                       for i in (names.index(c) for c in lag_cols[a])]
+
+
+def _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha) -> None:
+    """Per-member OLS (a loop over at most 19 members), combined by random effects."""
+    cols = [c for a in kept for c in lag_cols[a]]
+    per = {a: [] for a in kept}
+    per_lag = {a: [[] for _ in lag_cols[a]] for a in kept}
+    for m in sorted(data["member_id"].unique()):
+        sel = (data["member_id"] == m).to_numpy()
+        X = sm.add_constant(X_all.loc[sel, cols].to_numpy(float), has_constant="add")
+        if sel.sum() <= X.shape[1] + 2 or np.linalg.matrix_rank(X) < X.shape[1]:
+            continue
+        res = sm.OLS(y_all[sel], pd.DataFrame(X, columns=["const", *cols])).fit()
+        names = list(res.model.exog_names)
+        cov = np.asarray(res.cov_params())
+        for a in kept:
+            idx = [names.index(c) for c in lag_cols[a]]
+            R = np.zeros(len(names))
+            R[idx] = 1
+            per[a].append((float(R @ np.asarray(res.params)), float(R @ cov @ R)))
+            for j, i in enumerate(idx):
+                per_lag[a][j].append((float(np.asarray(res.params)[i]), float(cov[i, i])))
+    for a in kept:
+        if len(per[a]) < 2:
+            fit.notes[a] = "Too few members with enough weeks to fit one by one."
+            continue
+        est, var = map(np.array, zip(*per[a], strict=True))
+        fit.cum[a] = _combine(est, var, alpha)
+        fit.lags[a] = [_combine(*map(np.array, zip(*lag, strict=True)), alpha)
+                       for lag in per_lag[a]]
+
+
+def _prepare_panel(snapshots, activity, freq, max_lag, coverage):
+    cov = activity_coverage(activity) if coverage is None else coverage
+    acts = _order_activities((set(cov["activity"]) | set(activity["activity"].unique()))
+                             - set(NOT_MODELLED))
+    panel = align(snapshots, activity, freq=freq, max_lag=max_lag, activities=acts,
+                  coverage=cov)
+    return panel, acts
 
 
 def drop_breaks(panel: pd.DataFrame, breaks: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
@@ -271,7 +380,7 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
     if n_breaks:
         for fit in fits:
             for a in fit.notes:
-                if a in fit.results:
+                if a in fit.cum:
                     weeks = "week" if n_breaks == 1 else "weeks"
                     fit.notes[a] = (f"{n_breaks} {weeks} containing a break (level shift or "
                                     f"formula change) left out. {fit.notes[a]}").strip()
@@ -335,21 +444,18 @@ def estimate_effects(
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
                           winsorize, breaks)
     rows = []
+    merged = list(dict.fromkeys(name for fit in fits for name in fit.merged))
     for fit in fits:
-        for a in acts:
+        for a in [*acts, *merged]:
+            if a in merged and a not in fit.merged:
+                continue
             rec = {"activity": a, "pillar": fit.pillar, "estimate": np.nan, "ci_low": np.nan,
                    "ci_high": np.nan, "p_value": np.nan, "n_periods": fit.n_periods,
                    "n_members": fit.n_members,
                    "note": fit.pillar_note or fit.notes.get(a, "")}
-            if a in fit.results:
-                res = fit.results[a]
-                names = list(res.model.exog_names)
-                R = np.zeros(len(names))
-                R[[names.index(c) for c in fit.columns[a]]] = 1.0
-                tt = res.t_test(R)
-                lo, hi = tt.conf_int(alpha=alpha)[0]
-                rec.update(estimate=float(np.squeeze(tt.effect)), ci_low=float(lo),
-                           ci_high=float(hi), p_value=float(np.squeeze(tt.pvalue)))
+            if a in fit.cum:
+                est, lo, hi, p = fit.cum[a]
+                rec.update(estimate=est, ci_low=lo, ci_high=hi, p_value=p)
             rows.append(rec)
     out = pd.DataFrame(rows)
     out["q_value"] = _bh(out["p_value"].to_numpy(float))
@@ -371,12 +477,13 @@ def lag_profile(
     headroom: tuple[float, float] = (1.0, 24.0),
     winsorize: float | None = 0.99,
     coverage: pd.DataFrame | None = None,
+    breaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return each lag's coefficient of the effects model.
 
     Parameters
     ----------
-    snapshots, activity, freq, alpha, headroom, winsorize, coverage
+    snapshots, activity, freq, alpha, headroom, winsorize, coverage, breaks
         As in :func:`estimate_effects`.
     max_lag : int, default 3
         Largest lag.
@@ -388,21 +495,13 @@ def lag_profile(
         estimable activity x pillar pairs.
     """
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
-                          winsorize)
+                          winsorize, breaks)
     rows = []
     for fit in fits:
-        for a in acts:
-            if a not in fit.results:
-                continue
-            res = fit.results[a]
-            names = list(res.model.exog_names)
-            ci = np.asarray(res.conf_int(alpha=alpha))
-            for k, c in enumerate(fit.columns[a]):
-                i = names.index(c)
-                rows.append({"activity": a, "pillar": fit.pillar, "lag": k,
-                             "estimate": float(np.asarray(res.params)[i]),
-                             "ci_low": float(ci[i, 0]), "ci_high": float(ci[i, 1]),
-                             "p_value": float(np.asarray(res.pvalues)[i]),
+        for a, lags in fit.lags.items():
+            for k, (est, lo, hi, p) in enumerate(lags):
+                rows.append({"activity": a, "pillar": fit.pillar, "lag": k, "estimate": est,
+                             "ci_low": lo, "ci_high": hi, "p_value": p,
                              "n_periods": fit.n_periods})
     return pd.DataFrame(rows, columns=["activity", "pillar", "lag", "estimate", "ci_low",
                                        "ci_high", "p_value", "n_periods"])
@@ -504,3 +603,108 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
     if not len(found):
         out.insert(0, "No activity shows a clear association with any pillar yet.")
     return out
+
+
+def predictive_check(
+    snapshots: pd.DataFrame,
+    activity: pd.DataFrame,
+    *,
+    freq: str = "W",
+    max_lag: int = 1,
+    n_splits: int = 4,
+    test_size: int = 8,
+    min_periods: int = 52,
+    headroom: tuple[float, float] = (1.0, 24.0),
+    coverage: pd.DataFrame | None = None,
+    breaks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Predict each pillar's change out of sample from activity, against the usual change.
+
+    Time-ordered folds (expanding origin): the last ``n_splits`` blocks of ``test_size``
+    periods are predicted in turn from all periods before them (one period left out in
+    between). The model is a ridge regression on the activity lags (scaled, penalty chosen
+    by cross-validation inside the training periods) added to each member's usual change
+    in the training periods; the baseline is that usual change alone.
+
+    Parameters
+    ----------
+    snapshots, activity, freq, max_lag, headroom, coverage, breaks
+        As in :func:`estimate_effects`.
+    n_splits, test_size : int
+        Number of test blocks and their length in periods.
+    min_periods : int, default 52
+        Fewest usable periods (per pillar) for the check; fewer gives no rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per predicted period: ``pillar, fold, member_id, period, date, observed,
+        predicted, baseline``. See :func:`predictive_skill` for the summary.
+    """
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    panel, acts = _prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    panel, _ = drop_breaks(panel, breaks)
+    out = []
+    for p in PILLARS:
+        rows = panel[panel["usable"] & panel[f"d_{p}"].notna()]
+        start = rows[f"start_{p}"]
+        rows = rows[(start > headroom[0]) & (start < headroom[1])]
+        cols = [f"{a}_l{k}" for a in acts for k in range(max_lag + 1)
+                if rows[f"{a}_l{k}"].notna().mean() >= 0.8 and rows[f"{a}_l{k}"].std() > 0]
+        rows = rows.dropna(subset=cols)
+        periods = np.sort(rows["period"].unique())
+        if not cols or len(periods) < max(min_periods, n_splits * test_size + 10):
+            continue
+        for fold in range(n_splits):
+            lo = len(periods) - (n_splits - fold) * test_size
+            test_p = periods[lo: lo + test_size]
+            train = rows[rows["period"] < periods[lo - 1]]
+            test = rows[rows["period"].isin(test_p)]
+            usual = train.groupby("member_id")[f"d_{p}"].mean()
+            test = test[test["member_id"].isin(usual.index)]
+            if len(train) < 20 or test.empty:
+                continue
+            y = train[f"d_{p}"] - train["member_id"].map(usual)
+            model = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 3, 13)))
+            model.fit(train[cols].to_numpy(float), y.to_numpy(float))
+            base = test["member_id"].map(usual).to_numpy(float)
+            out.append(pd.DataFrame({
+                "pillar": p, "fold": fold, "member_id": test["member_id"].to_numpy(),
+                "period": test["period"].to_numpy(), "date": test["date"].to_numpy(),
+                "observed": test[f"d_{p}"].to_numpy(float),
+                "predicted": base + model.predict(test[cols].to_numpy(float)),
+                "baseline": base}))
+    cols_out = ["pillar", "fold", "member_id", "period", "date", "observed", "predicted",
+                "baseline"]
+    return (pd.concat(out, ignore_index=True)[cols_out] if out
+            else pd.DataFrame(columns=cols_out))
+
+
+def predictive_skill(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Summarise :func:`predictive_check`: skill = 1 − MSE(model) / MSE(usual change).
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`predictive_check`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pillar, n, mse_model, mse_baseline, skill`` (skill > 0: activity helps predict).
+    """
+    rows = []
+    for p in PILLARS:
+        d = predictions[predictions["pillar"] == p]
+        if d.empty:
+            rows.append({"pillar": p, "n": 0, "mse_model": np.nan, "mse_baseline": np.nan,
+                         "skill": np.nan})
+            continue
+        mm = float(np.mean((d["observed"] - d["predicted"]) ** 2))
+        mb = float(np.mean((d["observed"] - d["baseline"]) ** 2))
+        rows.append({"pillar": p, "n": len(d), "mse_model": mm, "mse_baseline": mb,
+                     "skill": 1 - mm / mb if mb > 0 else np.nan})
+    return pd.DataFrame(rows)

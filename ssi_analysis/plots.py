@@ -335,3 +335,101 @@ def effects_figure(effects: pd.DataFrame | None):
     fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey band: too small to "
              "matter)", fontsize=11, fontweight="bold")
     return fig
+
+
+def plot_lag_profile(profile: pd.DataFrame, pairs: list[tuple[str, str]], *, ax=None):
+    """Coefficient by lag (weeks) with intervals for chosen activity–pillar pairs.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        Output of :func:`ssi_analysis.lag_profile`.
+    pairs : list of (str, str)
+        ``(activity, pillar)`` pairs to draw.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    n = max(len(pairs), 1)
+    width = 0.8 / n
+    for i, (a, p) in enumerate(pairs):
+        d = profile[(profile["activity"] == a) & (profile["pillar"] == p)].sort_values("lag")
+        x = d["lag"].to_numpy() - 0.4 + width * (i + 0.5)
+        color = sns.color_palette("colorblind", n)[i]
+        ax.errorbar(x, d["estimate"], yerr=[d["estimate"] - d["ci_low"],
+                                            d["ci_high"] - d["estimate"]],
+                    fmt="o", color=color, capsize=3,
+                    label=f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}")
+    ax.axhline(0, color="#666666", lw=0.8)
+    lags = sorted(profile["lag"].unique()) if len(profile) else [0]
+    ax.set_xticks(lags, ["same week" if k == 0 else f"{k} week{'s' if k > 1 else ''} before"
+                         for k in lags])
+    ax.set_ylabel("points per extra action")
+    ax.set_title("When the association shows: effect by lag (90% ranges)")
+    if pairs:
+        ax.legend(fontsize=8, frameon=False, loc="best")
+    return ax
+
+
+def plot_observed_predicted(predictions: pd.DataFrame, pillar: str, *, skill: float | None = None,
+                            ax=None):
+    """Weekly change of one pillar: observed, predicted out of sample, and the usual change.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_check`.
+    pillar : str
+        Which pillar.
+    skill : float, optional
+        Shown in the title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    d = predictions[predictions["pillar"] == pillar].sort_values("date")
+    ax.plot(d["date"], d["observed"], "o-", color=SSI_COLOR, ms=3, lw=1, label="observed")
+    ax.plot(d["date"], d["predicted"], "s--", color=PALETTE[pillar], ms=3, lw=1.2,
+            label="predicted from activity")
+    ax.plot(d["date"], d["baseline"], ":", color="#949494", lw=1.2, label="your usual change")
+    ax.axhline(0, color="#cccccc", lw=0.8)
+    title = f"{PILLAR_LABELS[pillar]}: weekly change, predicted out of sample"
+    if skill is not None and np.isfinite(skill):
+        title += f" (skill {skill:+.2f})"
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("points per week")
+    ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper left")
+    return ax
+
+
+def prediction_figure(predictions: pd.DataFrame, skill: pd.DataFrame):
+    """Observed vs predicted weekly changes, one panel per pillar with a prediction.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_check`.
+    skill : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_skill`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+    """
+    pillars = [p for p in PILLARS if (predictions["pillar"] == p).any()]
+    if not pillars:
+        return None
+    fig, axes = plt.subplots(len(pillars), 1, figsize=(9, 2.4 * len(pillars)), sharex=True)
+    sk = skill.set_index("pillar")["skill"]
+    for ax, p in zip(np.atleast_1d(axes), pillars, strict=True):
+        plot_observed_predicted(predictions, p, skill=sk.get(p), ax=ax)
+    fig.tight_layout()
+    return fig

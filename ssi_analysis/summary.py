@@ -526,3 +526,110 @@ def activity_totals(weekly: pd.DataFrame) -> pd.DataFrame:
         "Typical week (median)": [f"{weekly[a].median():.0f}" for a in weekly.columns],
         "Weeks tracked": [int(weekly[a].notna().sum()) for a in weekly.columns],
     })
+
+
+def lag_profile_or_empty(processed: Processed, **options) -> pd.DataFrame:
+    """Run :func:`ssi_analysis.lag_profile` on processed data, or return an empty table.
+
+    Parameters
+    ----------
+    processed : Processed
+        Output of :func:`load_processed`.
+    **options
+        Passed to :func:`ssi_analysis.lag_profile`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    from .model import lag_profile
+
+    try:
+        return lag_profile(processed.snapshots, processed.activity, coverage=processed.coverage,
+                           breaks=breaks(processed.log), **options)
+    except InsufficientDataError:
+        return pd.DataFrame(columns=["activity", "pillar", "lag", "estimate", "ci_low",
+                                     "ci_high", "p_value", "n_periods"])
+
+
+def prediction(processed: Processed, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the out-of-sample check on processed data.
+
+    Parameters
+    ----------
+    processed : Processed
+        Output of :func:`load_processed`.
+    **options
+        Passed to :func:`ssi_analysis.model.predictive_check`.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Predictions and the skill summary.
+    """
+    from .model import predictive_check, predictive_skill
+
+    pred = predictive_check(processed.snapshots, processed.activity,
+                            coverage=processed.coverage, breaks=breaks(processed.log), **options)
+    return pred, predictive_skill(pred)
+
+
+def skill_sentences(skill: pd.DataFrame) -> list[str]:
+    """Say in words whether activity predicts each pillar better than the usual change.
+
+    Parameters
+    ----------
+    skill : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_skill`.
+
+    Returns
+    -------
+    list of str
+    """
+    done = skill[skill["n"] > 0]
+    if done.empty:
+        return ["Not enough weeks for an out-of-sample check (about a year of regular "
+                "snapshots is needed)."]
+    out = []
+    for r in done.itertuples():
+        verdict = ("activity helps predict it" if r.skill > 0.05 else
+                   "activity predicts it no better than your usual weekly change")
+        out.append(f"{PILLAR_LABELS[r.pillar]}: {verdict} (skill {r.skill:+.2f} on {r.n} weeks "
+                   "the model had not seen; 0 = no better than usual, 1 = perfect).")
+    return out
+
+
+def advice_lines(advice: pd.DataFrame) -> list[str]:
+    """The advice sentences, or why there are none.
+
+    Parameters
+    ----------
+    advice : pandas.DataFrame
+        Output of :func:`ssi_analysis.advice.advise`.
+
+    Returns
+    -------
+    list of str
+    """
+    if advice is None or advice.empty:
+        return ["No action can be recommended yet: no activity shows a clear positive "
+                "association with a pillar that has room to grow."]
+    return [f"{r.rank}. {r.sentence}" for r in advice.itertuples()]
+
+
+def likely_pairs(effects: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """The (activity, pillar) pairs with a "likely positive" or "likely negative" verdict.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame or None
+        Output of :func:`ssi_analysis.estimate_effects`.
+
+    Returns
+    -------
+    list of (str, str)
+    """
+    if effects is None:
+        return []
+    found = effects[effects["verdict"].isin(["likely positive", "likely negative"])]
+    return list(zip(found["activity"], found["pillar"], strict=True))
