@@ -228,11 +228,14 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     k = len(cols) + 1
     common = []
     if excluded:
-        common.append(f"{excluded} weeks starting at 0–1 or 24–25 points left out (cap).")
-    missing_share = 1 - panel["usable"].mean() if len(panel) else 0
-    if missing_share > 0.5:
-        common.append(f"Snapshots are missing for {missing_share:.0%} of weeks; estimates use the "
-                      f"{len(data)} weeks with a snapshot 6–8 days after the previous one.")
+        common.append(f"{excluded} week{'' if excluded == 1 else 's'} starting at 0–1 or 24–25 points "
+                      "left out (cap).")
+    if panel.attrs.get("missing_share", 0) > 0.5:
+        unit = "weeks" if panel.attrs.get("freq", "W") == "W" else "months"
+        common.append(f"Snapshots are missing for {panel.attrs['missing_share']:.0%} of {unit}; "
+                      f"estimates use the {len(data)} {unit} with a snapshot 6–8 days after the "
+                      "previous one." if unit == "weeks" else
+                      f"Snapshots are missing for {panel.attrs['missing_share']:.0%} of months.")
     fit.n_periods = len(data)
     fit.n_members = data["member_id"].nunique()
     X_all = data[cols].copy()
@@ -356,6 +359,17 @@ def drop_breaks(panel: pd.DataFrame, breaks: pd.DataFrame | None) -> tuple[pd.Da
     return out, n
 
 
+def _missing_share(panel: pd.DataFrame, freq: str) -> float:
+    """Share of the periods each member spans that have no snapshot."""
+    if panel.empty:
+        return 0.0
+    g = panel.groupby("member_id")["period"]
+    span_days = (g.max() - g.min()).dt.days
+    span = (span_days / 7 + 1) if freq.upper() == "W" else (span_days / 30.4 + 1).round()
+    have = g.size() + 1
+    return float(max(0.0, 1 - have.sum() / (span + 1).sum()))
+
+
 def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize,
              breaks=None):
     if max_lag < 0:
@@ -364,6 +378,8 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     panel, acts = _prepare_panel(snapshots, activity, freq, max_lag, coverage)
     panel, n_breaks = drop_breaks(panel, breaks)
+    panel.attrs["missing_share"] = _missing_share(panel, freq)
+    panel.attrs["freq"] = freq.upper()
     usable = panel[panel["usable"]]
     per_member = usable.groupby("member_id").size()
     if len(usable) < MIN_CHANGES or (per_member >= 8).sum() == 0:

@@ -197,6 +197,7 @@ def make_synthetic(
     rates: Mapping[str, float] | None = None,
     steps: Mapping[str, tuple[str, float]] | None = None,
     industry_change: tuple[str, str] | None = None,
+    habitual: Mapping[str, tuple[float, float]] | None = None,
     **activity_options: float,
 ) -> SyntheticData:
     """Generate a realistic daily SSI and activity history with planted effects.
@@ -227,6 +228,10 @@ def make_synthetic(
         (a profile overhaul, a formula change).
     industry_change : (str, str), optional
         ``(date, new industry)``: the peer group changes from that day (ranks jump).
+    habitual : mapping of str to (float, float), optional
+        Range of each member's habitual level per pillar (default brand 9–18, people
+        6–12, insights 5–13, relationships 9–19); e.g. ``{"insights": (22, 24.5)}`` puts
+        members near the cap.
     **activity_options
         Passed to :func:`simulate_activity`.
 
@@ -246,12 +251,9 @@ def make_synthetic(
         raise ValueError(f"effects name activities the generator does not make: {sorted(unknown)}")
 
     # pillar input: each action's effect spread over the response kernel
-    habitual = np.column_stack([
-        rng.uniform(9, 18, n_members),   # brand
-        rng.uniform(6, 12, n_members),   # people
-        rng.uniform(5, 13, n_members),   # insights
-        rng.uniform(9, 19, n_members),   # relationships
-    ])
+    ranges = {"brand": (9, 18), "people": (6, 12), "insights": (5, 13),
+              "relationships": (9, 19), **(habitual or {})}
+    habitual = np.column_stack([rng.uniform(*ranges[p], n_members) for p in PILLARS])
     week_idx = ((dates - dates[0]).days // 7).to_numpy()
     shocks = rng.normal(0.0, week_shock_sd, size=(week_idx.max() + 1, len(PILLARS)))
     shock_day = np.asarray(dates.day_of_week == 2)  # platform moves land on Wednesdays

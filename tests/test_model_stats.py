@@ -1,0 +1,207 @@
+"""Monte Carlo checks of the effects model (methods.md §5.2), with MCSE-based tolerances.
+
+The figures these tests see are printed with ``pytest -s`` and quoted in the closing note.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ssi_analysis import clean_snapshots, estimate_effects, lagged_correlations
+from ssi_analysis.advice import advise
+from ssi_analysis.model import predictive_check, predictive_skill
+from ssi_analysis.synth import make_linear_panel, make_synthetic
+
+WIDE = (-1e9, 1e9)
+BETA = 0.15
+
+
+def _row(e, activity, pillar):
+    return e[(e["activity"] == activity) & (e["pillar"] == pillar)].iloc[0]
+
+
+@pytest.mark.slow
+def test_single_member_recovery_coverage_and_null_rate():
+    R = 400
+    est, covered, null_reject = [], [], []
+    for seed in range(R):
+        d = make_linear_panel(1, 104, effects={("posts", "insights"): BETA}, noise_sd=0.3,
+                              member_drift_sd=0.05, seed=seed)
+        e = estimate_effects(d.snapshots, d.activity, headroom=WIDE, winsorize=None)
+        r = _row(e, "posts", "insights")
+        est.append(r["estimate"])
+        covered.append(r["ci_low"] <= BETA <= r["ci_high"])
+        null_reject.append(_row(e, "reactions", "insights")["p_value"] < 0.05)
+    est = np.array(est)
+    mcse = est.std(ddof=1) / np.sqrt(R)
+    print(f"\nsingle member, R={R}: mean {est.mean():.4f} (truth {BETA}, MCSE {mcse:.4f}); "
+          f"90% coverage {np.mean(covered):.3f}; null rejection at 5% {np.mean(null_reject):.3f}")
+    assert abs(est.mean() - BETA) < 3 * mcse
+    assert 0.85 <= np.mean(covered) <= 0.95
+    assert 0.02 <= np.mean(null_reject) <= 0.08
+
+
+@pytest.mark.slow
+def test_team_recovery_coverage_and_null_rate():
+    R = 60
+    est, covered, null_reject = [], [], []
+    for seed in range(R):
+        d = make_linear_panel(60, 52, effects={("posts", "insights"): BETA}, noise_sd=0.3,
+                              member_drift_sd=0.1, week_shock_sd=0.2, seed=1000 + seed)
+        e = estimate_effects(d.snapshots, d.activity, headroom=WIDE, winsorize=None)
+        r = _row(e, "posts", "insights")
+        est.append(r["estimate"])
+        covered.append(r["ci_low"] <= BETA <= r["ci_high"])
+        null_reject.append(_row(e, "comments", "brand")["p_value"] < 0.05)
+    est = np.array(est)
+    mcse = est.std(ddof=1) / np.sqrt(R)
+    print(f"\nteam 60x52, R={R}: mean {est.mean():.4f} (MCSE {mcse:.4f}); 90% coverage "
+          f"{np.mean(covered):.3f}; null rejection {np.mean(null_reject):.3f}")
+    assert abs(est.mean() - BETA) < 3 * mcse
+    assert 0.80 <= np.mean(covered) <= 0.99
+    assert np.mean(null_reject) <= 0.15
+
+
+@pytest.mark.slow
+def test_null_world_false_positive_rate_and_negative_control():
+    """No effect, but trends, drift, correlated activities and shocks."""
+    R = 300
+    reject_changes, reject_levels, any_bh = [], [], []
+    for seed in range(R):
+        d = make_linear_panel(1, 104, effects={}, noise_sd=0.3, member_drift_sd=0.1,
+                              week_shock_sd=0.1, seed=5000 + seed)
+        e = estimate_effects(d.snapshots, d.activity, headroom=WIDE)
+        reject_changes.append(_row(e, "posts", "insights")["p_value"] < 0.05)
+        any_bh.append(e["verdict"].isin(["likely positive", "likely negative"]).any())
+        s = d.snapshots.sort_values("date")
+        posts = d.activity[d.activity["activity"] == "posts"].set_index("date")["count"]
+        cum = posts.reindex(pd.to_datetime(s["date"]) - pd.Timedelta(days=6)).fillna(0).cumsum()
+        reject_levels.append(stats.pearsonr(s["insights"], cum).pvalue < 0.05)
+    rc, rl, bh = map(np.mean, (reject_changes, reject_levels, any_bh))
+    print(f"\nnull world, R={R}: OLS on changes rejects {rc:.3f}; levels correlation rejects "
+          f"{rl:.3f}; runs with any BH finding among 12 pairs {bh:.3f}")
+    assert 0.02 <= rc <= 0.085
+    assert rl > 0.15 and rl > 2 * rc        # the naive method is fooled, ours is not
+    assert bh <= 0.12
+
+
+def test_confounded_activity_is_not_credited():
+    R = 60
+    joint_covers, marginal_sig = [], []
+    rng = np.random.default_rng(0)
+    for seed in range(R):
+        d = make_linear_panel(1, 104, effects={("posts", "insights"): BETA}, noise_sd=0.3,
+                              activities=("posts", "comments"), seed=200 + seed)
+        act = d.activity
+        posts = act[act["activity"] == "posts"]
+        comments = posts.assign(activity="comments",
+                                count=rng.binomial(posts["count"], 0.4) + rng.poisson(3.0,
+                                                                                      len(posts)))
+        act = pd.concat([posts, comments], ignore_index=True)
+        e = estimate_effects(d.snapshots, act, headroom=WIDE, winsorize=None)
+        r = _row(e, "comments", "insights")
+        assert np.isfinite(r["estimate"]), r["note"]       # correlated, but not merged
+        joint_covers.append(r["ci_low"] <= 0 <= r["ci_high"])
+        lc = lagged_correlations(d.snapshots, act, max_lag=0)
+        marginal_sig.append(_row(lc, "comments", "insights")["p_value"] < 0.05)
+    print(f"\nconfounding, R={R}: joint CI covers 0 for comments {np.mean(joint_covers):.3f}; "
+          f"marginal correlation significant {np.mean(marginal_sig):.3f}")
+    assert np.mean(joint_covers) >= 0.85
+    assert np.mean(marginal_sig) >= 0.8
+
+
+def test_headroom_filter_counters_the_ceiling():
+    filtered, unfiltered = [], []
+    for seed in range(8):
+        d = make_synthetic(1, "2023-01-01", "2026-06-30", seed=seed,
+                           effects={("posts", "insights"): BETA},
+                           habitual={"insights": (23.0, 24.0)})
+        c = clean_snapshots(d.snapshots).snapshots
+        filtered.append(_row(estimate_effects(c, d.activity), "posts", "insights")["estimate"])
+        unfiltered.append(_row(estimate_effects(c, d.activity, headroom=WIDE),
+                               "posts", "insights")["estimate"])
+    f, u = np.mean(filtered), np.mean(unfiltered)
+    print(f"\nceiling (Tier B, 8 seeds): headroom-filtered {f:.3f}, all weeks {u:.3f}, truth {BETA}")
+    assert abs(f - BETA) / BETA < 0.15
+    assert abs(u - BETA) > abs(f - BETA)
+
+
+def test_small_team_combines_per_member_fits():
+    d = make_linear_panel(8, 80, effects={("posts", "insights"): BETA}, noise_sd=0.2, seed=9,
+                          member_drift_sd=0.1)
+    e = estimate_effects(d.snapshots, d.activity, headroom=WIDE)
+    r = _row(e, "posts", "insights")
+    assert r["n_members"] == 8 and "Small team (8 members)" in r["note"]
+    assert r["ci_low"] < BETA < r["ci_high"] and r["verdict"] == "likely positive"
+
+
+def test_strongly_correlated_activities_are_reported_jointly():
+    d = make_linear_panel(1, 120, effects={("posts", "insights"): BETA}, noise_sd=0.2,
+                          activities=("posts", "comments", "reactions"), seed=4)
+    act = d.activity
+    posts = act[act["activity"] == "posts"]
+    act = pd.concat([act[act["activity"] != "comments"],
+                     posts.assign(activity="comments", count=posts["count"] * 2)])
+    e = estimate_effects(d.snapshots, act, headroom=WIDE)
+    assert "posts + comments" in set(e["activity"])
+    assert _row(e, "posts", "insights")["note"].startswith("Posts and comments move together")
+    assert _row(e, "posts + comments", "insights")["verdict"] == "likely positive"
+
+
+def test_sparse_snapshots_warn():
+    d = make_linear_panel(1, 300, seed=3)
+    s = d.snapshots
+    keep = pd.concat([s.iloc[0:80], s.iloc[80::4]]).sort_values("date")   # then 1 week in 4
+    e = estimate_effects(keep, d.activity, headroom=WIDE)
+    assert e["note"].str.contains(r"Snapshots are missing for 5\d% of weeks").all()
+    full = estimate_effects(s, d.activity, headroom=WIDE)
+    assert not full["note"].str.contains("Snapshots are missing").any()
+
+
+def test_team_activity_that_few_members_vary_is_dropped():
+    d = make_linear_panel(30, 40, seed=8, activities=("posts", "comments"))
+    act = d.activity
+    few = act[(act["activity"] == "comments") & act["member_id"].isin(["m0001", "m0002"])]
+    act = pd.concat([act[act["activity"] != "comments"], few])
+    cov = pd.DataFrame({"member_id": np.repeat(sorted(act["member_id"].unique()), 2),
+                        "activity": ["posts", "comments"] * 30, "start": act["date"].min(),
+                        "end": act["date"].max(), "source": "t", "granularity": "day"})
+    e = estimate_effects(d.snapshots, act, coverage=cov, headroom=WIDE)
+    assert _row(e, "comments", "brand")["note"] == ("comments: only 2 members vary it — not "
+                                                    "estimable for the team.")
+
+
+def test_predictive_check_has_skill_only_where_effects_are():
+    d = make_linear_panel(1, 150, effects={("posts", "insights"): 0.3}, noise_sd=0.2, seed=11)
+    pred = predictive_check(d.snapshots, d.activity, headroom=WIDE)
+    sk = predictive_skill(pred).set_index("pillar")["skill"]
+    assert sk["insights"] > 0.5
+    assert sk["brand"] < 0.1
+    assert set(pred["fold"]) == {0, 1, 2, 3}
+    # folds are time-ordered: every test week is after the weeks the model saw
+    assert pred.groupby("fold")["period"].min().is_monotonic_increasing
+
+
+def test_advice_is_ranked_capped_and_only_from_clear_findings():
+    snaps = pd.DataFrame({"member_id": "me", "date": pd.to_datetime(["2026-01-05"]),
+                          "ssi": 60.0, "brand": 24.5, "people": 10.0, "insights": 12.0,
+                          "relationships": 13.5})
+    act = pd.DataFrame({"member_id": "me",
+                        "date": pd.date_range("2025-07-07", periods=26, freq="7D"),
+                        "activity": "posts", "count": np.tile([1, 2, 3, 4], 7)[:26]})
+    eff = pd.DataFrame({"activity": ["posts", "posts", "comments", "posts"],
+                        "pillar": ["insights", "brand", "insights", "people"],
+                        "estimate": [0.15, 0.3, 0.05, 0.2], "ci_low": [0.1, 0.2, -0.01, 0.05],
+                        "ci_high": [0.2, 0.4, 0.1, 0.35],
+                        "verdict": ["likely positive", "likely positive", "unclear",
+                                    "likely positive"]})
+    adv = advise(eff, snaps, act)
+    assert list(adv["pillar"]) == ["people", "insights"]   # brand has < 1 point of room
+    assert list(adv["rank"]) == [1, 2]
+    assert adv["extra_per_week"].iloc[0] == 2               # IQR of weekly posts
+    assert adv["sentence"].iloc[0].startswith("2 more posts a week goes with about +0.4")
+    assert "not a guarantee" in adv["sentence"].iloc[0]
+    assert advise(eff.assign(verdict="unclear"), snaps, act).empty
