@@ -23,46 +23,43 @@ def _row(e, activity, pillar):
     return e[(e["activity"] == activity) & (e["pillar"] == pillar)].iloc[0]
 
 
-@pytest.mark.slow
-def test_single_member_recovery_coverage_and_null_rate():
-    R = 400
+def _monte_carlo(n_members, n_weeks, seeds, null_pair, **kw):
+    """Estimates, 90% coverage of the planted effect and 5% rejections of a null pair."""
     est, covered, null_reject = [], [], []
-    for seed in range(R):
-        d = make_linear_panel(1, 104, effects={("posts", "insights"): BETA}, noise_sd=0.3,
-                              member_drift_sd=0.05, seed=seed)
+    for seed in seeds:
+        d = make_linear_panel(n_members, n_weeks, effects={("posts", "insights"): BETA},
+                              noise_sd=0.3, seed=seed, **kw)
         e = estimate_effects(d.snapshots, d.activity, headroom=WIDE, winsorize=None)
         r = _row(e, "posts", "insights")
         est.append(r["estimate"])
         covered.append(r["ci_low"] <= BETA <= r["ci_high"])
-        null_reject.append(_row(e, "reactions", "insights")["p_value"] < 0.05)
+        null_reject.append(_row(e, *null_pair)["p_value"] < 0.05)
     est = np.array(est)
-    mcse = est.std(ddof=1) / np.sqrt(R)
+    return est, est.std(ddof=1) / np.sqrt(len(est)), np.mean(covered), np.mean(null_reject)
+
+
+@pytest.mark.slow
+def test_single_member_recovery_coverage_and_null_rate():
+    R = 400
+    est, mcse, cov, rej = _monte_carlo(1, 104, range(R), ("reactions", "insights"),
+                                       member_drift_sd=0.05)
     print(f"\nsingle member, R={R}: mean {est.mean():.4f} (truth {BETA}, MCSE {mcse:.4f}); "
-          f"90% coverage {np.mean(covered):.3f}; null rejection at 5% {np.mean(null_reject):.3f}")
+          f"90% coverage {cov:.3f}; null rejection at 5% {rej:.3f}")
     assert abs(est.mean() - BETA) < 3 * mcse
-    assert 0.85 <= np.mean(covered) <= 0.95
-    assert 0.02 <= np.mean(null_reject) <= 0.08
+    assert 0.85 <= cov <= 0.95
+    assert 0.02 <= rej <= 0.08
 
 
 @pytest.mark.slow
 def test_team_recovery_coverage_and_null_rate():
     R = 60
-    est, covered, null_reject = [], [], []
-    for seed in range(R):
-        d = make_linear_panel(60, 52, effects={("posts", "insights"): BETA}, noise_sd=0.3,
-                              member_drift_sd=0.1, week_shock_sd=0.2, seed=1000 + seed)
-        e = estimate_effects(d.snapshots, d.activity, headroom=WIDE, winsorize=None)
-        r = _row(e, "posts", "insights")
-        est.append(r["estimate"])
-        covered.append(r["ci_low"] <= BETA <= r["ci_high"])
-        null_reject.append(_row(e, "comments", "brand")["p_value"] < 0.05)
-    est = np.array(est)
-    mcse = est.std(ddof=1) / np.sqrt(R)
+    est, mcse, cov, rej = _monte_carlo(60, 52, range(1000, 1000 + R), ("comments", "brand"),
+                                       member_drift_sd=0.1, week_shock_sd=0.2)
     print(f"\nteam 60x52, R={R}: mean {est.mean():.4f} (MCSE {mcse:.4f}); 90% coverage "
-          f"{np.mean(covered):.3f}; null rejection {np.mean(null_reject):.3f}")
+          f"{cov:.3f}; null rejection {rej:.3f}")
     assert abs(est.mean() - BETA) < 3 * mcse
-    assert 0.80 <= np.mean(covered) <= 0.99
-    assert np.mean(null_reject) <= 0.15
+    assert 0.80 <= cov <= 0.99
+    assert rej <= 0.15
 
 
 @pytest.mark.slow
