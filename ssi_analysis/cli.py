@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="execute the report notebooks and write HTML")
     rep.add_argument("--config", default=None, help="report configuration (YAML)")
     rep.add_argument("--out", default=None, help="output folder (default: reports)")
+    rep.add_argument("--jobs", type=int, default=None, help="parallel reports (default: cores)")
+    rep.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     sam = sub.add_parser("sample", help="regenerate the bundled synthetic sample")
     sam.add_argument("--out", default=None, help="output folder (default: data/raw/sample)")
     sam.add_argument("--seed", type=int, default=None, help="generator seed")
@@ -62,16 +64,15 @@ def main(argv: list[str] | None = None) -> int:
             from .report import run_reports
 
             out = Path(args.out) if args.out else paths.REPORTS_DIR
-            try:
-                written = run_reports(args.config, out)
-            except DataError:
-                raise
-            except Exception as exc:  # a notebook failed: say which, exit 1
-                name = type(exc).__name__
-                first = str(exc).strip().splitlines()[-1:] or [""]
-                print(f"ssi-analysis: report failed ({name}): {first[0]}", file=sys.stderr)
+            statuses = run_reports(args.config, out, jobs=args.jobs, force=args.force)
+            failed = [st for st in statuses if st.status == "failed"]
+            for st in failed:
+                print(f"ssi-analysis: report {st.name} failed: {st.message}", file=sys.stderr)
+            counts = {k: sum(st.status == k for st in statuses) for k in ("ok", "skipped")}
+            print(f"{counts['ok']} written, {counts['skipped']} unchanged, {len(failed)} failed; "
+                  f"open {out / 'index.html'}")
+            if failed:
                 return 1
-            print(f"wrote {len(written)} files; open {written[-1]}")
         elif args.command == "sample":
             from .synth import SAMPLE_SEED, write_sample
 

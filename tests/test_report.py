@@ -57,14 +57,14 @@ def _config(tmp_path, processed, name="member_report"):
 def sample_report(sample_processed, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     cfg = _config(out, sample_processed)
-    written = run_reports(cfg, out / "site")
-    return out / "site", written
+    statuses = run_reports(cfg, out / "site", progress=False)
+    return out / "site", statuses
 
 
 def test_report_files_and_index(sample_report):
-    site, written = sample_report
-    assert [p.name for p in written] == ["member_report.html", "index.html"]
-    assert (site / "member_report.ipynb").exists()
+    site, statuses = sample_report
+    assert [(s.name, s.status) for s in statuses] == [("member_report", "ok")]
+    assert (site / "member_report.ipynb").exists() and (site / "member_report.html").exists()
     index = (site / "index.html").read_text()
     assert 'href="member_report.html"' in index and "Test &lt;report&gt; &amp; co" in index
     assert not list(site.glob(".*tmp*"))
@@ -97,8 +97,9 @@ def test_report_shows_the_sample_findings(sample_report):
 
 def test_report_html_is_byte_identical_on_rerun(sample_report, sample_processed, tmp_path):
     site, _ = sample_report
-    again = run_reports(_config(tmp_path, sample_processed), tmp_path / "again")
-    assert again[0].read_bytes() == (site / "member_report.html").read_bytes()
+    run_reports(_config(tmp_path, sample_processed), tmp_path / "again", progress=False)
+    again = tmp_path / "again" / "member_report.html"
+    assert again.read_bytes() == (site / "member_report.html").read_bytes()
 
 
 def test_report_on_a_tiny_history_explains_instead_of_failing(tmp_path):
@@ -106,7 +107,7 @@ def test_report_on_a_tiny_history_explains_instead_of_failing(tmp_path):
 
     processed = tmp_path / "processed"
     ingest([FIXTURES / "tiny"], processed)
-    run_reports(_config(tmp_path, processed, "tiny"), tmp_path / "site")
+    run_reports(_config(tmp_path, processed, "tiny"), tmp_path / "site", progress=False)
     page = (tmp_path / "site" / "tiny.html").read_text()
     assert "Not enough history to relate activity" in page
     assert "Where you stand" in page
@@ -169,3 +170,91 @@ def test_cli_report_missing_notebook_exits_2(tmp_path):
     cfg.write_text("reports:\n  - name: x\n    notebook: notebooks/missing.ipynb\n")
     r = _cli("report", "--config", str(cfg), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ the scheduler
+
+def _cfg(tmp_path, body: str) -> Path:
+    f = tmp_path / "reports.yml"
+    f.write_text(body)
+    return f
+
+
+def test_validation_names_the_report_and_key(tmp_path, sample_processed):
+    from ssi_analysis import DataError
+
+    head = "reports:\n  - name: r1\n    notebook: notebooks/member_report.ipynb\n"
+    with pytest.raises(DataError, match="report 'r1': parameter 'start' must be a date"):
+        load_config(_cfg(tmp_path, head + "    parameters: {start: '2026-13-01'}\n"))
+    with pytest.raises(DataError, match="report 'r1': parameter 'processed_dir': .* does not "
+                                        "exist .run `ssi-analysis ingest` first"):
+        load_config(_cfg(tmp_path, head + "    parameters: {processed_dir: nowhere/x}\n"))
+    with pytest.raises(DataError, match="unknown keys \\['schedule'\\]"):
+        load_config(_cfg(tmp_path, head + "    schedule: daily\n"))
+    with pytest.raises(DataError, match="repeated: \\['r1'\\]"):
+        load_config(_cfg(tmp_path, head + head.replace("reports:\n", "")))
+
+
+def test_skips_unchanged_reports_and_reruns_changed_ones(tmp_path, sample_processed):
+    cfg = _config(tmp_path, sample_processed, "m")
+    site = tmp_path / "site"
+    first = run_reports(cfg, site, progress=False)
+    second = run_reports(cfg, site, progress=False)
+    assert [s.status for s in first] == ["ok"] and [s.status for s in second] == ["skipped"]
+    cfg.write_text(cfg.read_text().replace("tz: Europe/Berlin", "tz: Europe/Berlin\n"
+                                           "      max_lag: 2"))
+    assert [s.status for s in run_reports(cfg, site, progress=False)] == ["ok"]
+    assert "up to date" in (site / "index.html").read_text()
+
+
+def test_failed_report_names_the_cell_keeps_the_notebook_and_exits_1(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("x: int = 1")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell("y = x + 1"),
+                nbformat.v4.new_code_cell("raise ValueError('boom in cell three')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    good = paths.NOTEBOOKS_DIR / "member_report.ipynb"
+    cfg = _cfg(tmp_path, f"reports:\n  - name: broken\n    notebook: {path}\n"
+                         f"  - name: fine\n    notebook: {path}\n    parameters: {{x: 2}}\n")
+    assert good.exists()
+    r = _cli("report", "--config", str(cfg), "--out", str(tmp_path / "site"), "--jobs", "2")
+    assert r.returncode == 1
+    assert "report broken failed: broken.ipynb: cell 3" in r.stderr
+    assert "ValueError: boom in cell three" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "site" / "broken.failed.ipynb").exists()
+    assert not (tmp_path / "site" / "broken.html").exists()
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert index.count("FAILED") == 2
+
+
+def test_for_each_member_expands_over_the_team(tmp_path):
+    from ssi_analysis.pipeline import ingest
+    from ssi_analysis.report import expand_members
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = ["member_id,date,ssi,brand,people,insights,relationships"]
+    rows += [f"{m},2026-01-0{d},40,10,10,10,10" for m in ("ann", "bo") for d in (1, 2)]
+    (raw / "team.csv").write_text("\n".join(rows) + "\n")
+    ingest([raw], tmp_path / "p")
+    cfg = _cfg(tmp_path, "reports:\n  - name: 'ssi-{member_id}'\n    title: 'SSI of {member_id}'"
+                         "\n    notebook: notebooks/member_report.ipynb\n    for_each_member: true"
+                         f"\n    parameters: {{processed_dir: {tmp_path / 'p'}}}\n")
+    specs = expand_members(load_config(cfg))
+    assert [(s.name, s.title, s.parameters["member_id"]) for s in specs] == [
+        ("ssi-ann", "SSI of ann", "ann"), ("ssi-bo", "SSI of bo", "bo")]
+
+
+def test_help_notebook_documents_every_parameter():
+    for nb in NOTEBOOKS:
+        r = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(nb)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0
+        for name in notebook_parameters(nb):
+            line = next(ln for ln in r.stdout.splitlines() if ln.strip().startswith(name + ":"))
+            assert "(default" in line
+        assert "Unable to parse" not in r.stderr + r.stdout
