@@ -619,13 +619,17 @@ def _subset(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     return sub
 
 
-def _utc_events(df, col, source, tz, log) -> pd.Series:
+def _utc_events(df, col, source, tz, log, hours=None, activity="") -> pd.Series:
     ts = _parse_dates(df[col], source, col, df.attrs["line"], _UTC_FORMATS, utc=True, log=log)
+    local = ts.dropna().dt.tz_convert(tz)
+    if hours is not None and len(local):
+        hours.append(pd.DataFrame({"activity": activity, "weekday": local.dt.day_of_week,
+                                   "hour": local.dt.hour}))
     return _local_dates(ts.dropna(), tz)
 
 
-def _export_events(source: Source, tz: str, owner_name: str,
-                   log: list[dict]) -> dict[str, pd.Series]:
+def _export_events(source: Source, tz: str, owner_name: str, log: list[dict],
+                   hours: list | None = None) -> dict[str, pd.Series]:
     """Parse one export file into {activity: Series of local dates (one per event)}."""
     kind = _ACTIVITY_FILES.match(source.basename).group(1).lower()
     text = decode_text(source.read_bytes(), source)
@@ -662,13 +666,15 @@ def _export_events(source: Source, tz: str, owner_name: str,
     df = _read_table(text, source, escapechar="\\" if kind == "comments" else None)
     if kind == "shares":
         _require(df, ["Date", "ShareCommentary"], source)
-        dates = _utc_events(df, "Date", source, tz, log)
-        commentary = df.loc[dates.index, "ShareCommentary"].astype(str).str.strip('" \n')
-        has_text = commentary != ""
-        return {"posts": dates[has_text], "reposts": dates[~has_text]}
+        has_text = df["ShareCommentary"].astype(str).str.strip('" \n') != ""
+        return {"posts": _utc_events(_subset(df, has_text), "Date", source, tz, log, hours,
+                                     "posts"),
+                "reposts": _utc_events(_subset(df, ~has_text), "Date", source, tz, log, hours,
+                                       "reposts")}
     if kind in ("comments", "reactions", "votes", "instantreposts"):
         _require(df, ["Date"], source)
-        return {_FILE_ACTIVITY[kind]: _utc_events(df, "Date", source, tz, log)}
+        name = _FILE_ACTIVITY[kind]
+        return {name: _utc_events(df, "Date", source, tz, log, hours, name)}
     if kind == "invitations":
         _require(df, ["Sent At", "Direction"], source)
         direction = df["Direction"].astype(str).str.strip().str.upper()
@@ -702,7 +708,8 @@ def _export_events(source: Source, tz: str, owner_name: str,
                     "detail": ("owner found from Profile.csv" if owner_name else
                                "owner inferred as the person in the most conversations")
                     + f"; {int(sent.sum())} of {len(df)} messages counted as sent"})
-        return {"messages_sent": _utc_events(_subset(df, sent), "DATE", source, tz, log)}
+        return {"messages_sent": _utc_events(_subset(df, sent), "DATE", source, tz, log, hours,
+                                             "messages_sent")}
     return {}
 
 
@@ -754,12 +761,16 @@ def _profile_name(sources: list[Source]) -> str:
 
 
 def _load_export(sources: list[Source], tz: str, member_id: str,
-                 log: list[dict], owner_name: str) -> tuple[list, list]:
+                 log: list[dict], owner_name: str, hourly: list) -> tuple[list, list]:
     """Read the activity files of one export; return (count frames, coverage rows)."""
     events: dict[str, list[pd.Series]] = {}
+    hours: list[pd.DataFrame] = []
     for s in sources:
-        for act, dates in _export_events(s, tz, owner_name, log).items():
+        for act, dates in _export_events(s, tz, owner_name, log, hours).items():
             events.setdefault(act, []).append(dates)
+    if hours:
+        h = pd.concat(hours).value_counts().reset_index(name="count")
+        hourly.append(h.assign(member_id=member_id))
     frames, coverage = [], []
     all_dates = [d for lst in events.values() for d in lst if len(d)]
     if not all_dates:
@@ -905,8 +916,9 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         coverage += cov
         log += notes
         found = True
+    hourly: list[pd.DataFrame] = []
     for key in sorted(export_groups):
-        f, c = _load_export(export_groups[key], tz, member, log, profiles.get(key, ""))
+        f, c = _load_export(export_groups[key], tz, member, log, profiles.get(key, ""), hourly)
         frames += f
         coverage += c
         found = True
@@ -924,7 +936,36 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     out = out[list(ACTIVITY_COLUMNS)].reset_index(drop=True)
     out.attrs["coverage"] = _coverage_records(coverage)
     out.attrs["ingest_log"] = log
+    out.attrs["hourly"] = _hourly_records(hourly)
     return out
+
+
+def _hourly_records(frames: list[pd.DataFrame]) -> list[dict]:
+    if not frames:
+        return []
+    h = pd.concat(frames).groupby(["member_id", "activity", "weekday", "hour"], as_index=False,
+                                  sort=True)["count"].sum()
+    return [{"member_id": r.member_id, "activity": r.activity, "weekday": int(r.weekday),
+             "hour": int(r.hour), "count": int(r.count)} for r in h.itertuples()]
+
+
+def activity_hours(activity: pd.DataFrame) -> pd.DataFrame:
+    """Counts per local weekday (0 = Monday) and hour, from timestamped export files.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        A frame from :func:`load_activity` (``attrs["hourly"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``member_id, activity, weekday, hour, count``.
+    """
+    cols = ["member_id", "activity", "weekday", "hour", "count"]
+    recs = activity.attrs.get("hourly") or []
+    return pd.DataFrame(recs, columns=cols).astype(
+        {"weekday": "int64", "hour": "int64", "count": "int64"})
 
 
 def _coverage_records(rows: list[dict]) -> list[dict]:

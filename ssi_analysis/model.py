@@ -614,7 +614,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
                    "(the whole range lies within ±0.05 points per action); see the table.")
     unclear = effects[effects["verdict"] == "unclear"]
     if len(unclear):
-        out.append(f"{len(unclear)} other activity–pillar pairs are unclear: the data cannot "
+        pairs = "pair is" if len(unclear) == 1 else "pairs are"
+        out.append(f"{len(unclear)} other activity–pillar {pairs} unclear: the data cannot "
                    "tell a small positive from a small negative association.")
     if not len(found):
         out.insert(0, "No activity shows a clear association with any pillar yet.")

@@ -16,6 +16,7 @@ from .errors import NoDataFoundError
 from .io import (
     _empty_activity,
     activity_coverage,
+    activity_hours,
     atomic_write,
     ingest_log,
     load_activity,
@@ -84,7 +85,8 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         act.attrs["coverage"] = []
     cov = activity_coverage(act)
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
-              "activity": act, "coverage": cov, "ingest_log": ingest_log(snaps, act)}
+              "activity": act, "coverage": cov, "ingest_log": ingest_log(snaps, act),
+              "hours": activity_hours(act)}
     written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
     manifest = {
         "kit_version": __version__,

@@ -96,11 +96,25 @@ def plot_ssi_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = N
     matplotlib.axes.Axes
     """
     ax = _ax(ax)
-    d = _daily(snapshots, ["ssi"])
-    ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.4, label="SSI")
+    d = snapshots.sort_values("date").set_index("date")
+    bottom = np.zeros(len(d))
+    for p in PILLARS:
+        top = bottom + d[p].to_numpy()
+        ax.fill_between(d.index, bottom, top, color=PALETTE[p], alpha=0.85, lw=0,
+                        label=PILLAR_LABELS[p])
+        bottom = top
+    ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.0)
+    # gaps of 3 days or more are shaded, never drawn as data
+    step = d.index.to_series().diff().dt.days
+    for end, days in step[step >= 3].items():
+        ax.axvspan(end - pd.Timedelta(days=int(days)), end, color="white", lw=0, zorder=2)
+        ax.axvspan(end - pd.Timedelta(days=int(days)), end, color="#bbbbbb", alpha=0.35, lw=0,
+                   zorder=3)
+    hi = np.nanmax(d["ssi"].to_numpy()) if d["ssi"].notna().any() else 100
+    ax.set_ylim(0, min(100, hi * 1.3 + 2))
     _mark(ax, breaks)
     ax.set_ylabel("SSI (0–100)")
-    ax.set_title("Social Selling Index over time")
+    ax.set_title("SSI over time: the four pillars stacked (grey: no snapshot for 3+ days)")
     return ax
 
 
@@ -113,7 +127,9 @@ def _mark(ax, marks: pd.DataFrame | None, *, labels: bool = True) -> None:
         ax.axvline(r.date, color="#d55e00", ls="--", lw=0.9, alpha=0.8)
         if labels:
             ax.annotate(r.label, (r.date, bottom), xytext=(-3, 4), textcoords="offset points",
-                        rotation=90, color="#d55e00", fontsize=7, ha="right", va="bottom")
+                        rotation=90, color="#a04000", fontsize=7, ha="right", va="bottom",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.85}, zorder=5)
 
 
 def plot_pillar_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None,
@@ -433,3 +449,87 @@ def prediction_figure(predictions: pd.DataFrame, skill: pd.DataFrame):
         plot_observed_predicted(predictions, p, skill=sk.get(p), ax=ax)
     fig.tight_layout()
     return fig
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def plot_posting_heatmap(hours: pd.DataFrame, *, activity: str = "posts", tz: str = "",
+                         min_count: int = 2, ax=None):
+    """Weekday x hour heatmap of when an activity happens, with counts; sparse cells grey.
+
+    Parameters
+    ----------
+    hours : pandas.DataFrame
+        ``activity, weekday, hour, count`` (from ``activity_hours``), local time.
+    activity : str
+        Which activity to draw.
+    tz : str
+        Time zone name shown in the title.
+    min_count : int
+        Cells with fewer events are greyed (too few to read anything into).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    d = hours[hours["activity"] == activity]
+    grid = np.zeros((7, 24))
+    np.add.at(grid, (d["weekday"].to_numpy(int), d["hour"].to_numpy(int)), d["count"].to_numpy())
+    shown = np.where(grid >= min_count, grid, np.nan)
+    ax.imshow(np.where(grid < min_count, 1, np.nan), cmap="Greys", vmin=0, vmax=8,
+              aspect="auto", interpolation="nearest")
+    im = ax.imshow(shown, cmap="Blues", aspect="auto", interpolation="nearest",
+                   vmin=0, vmax=max(float(np.nanmax(grid)), 1.0))
+    for (i, j), v in np.ndenumerate(grid):
+        if v:
+            dark = v >= min_count and v > 0.6 * np.nanmax(grid)
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=6.5,
+                    color="white" if dark else "#333333")
+    ax.set_yticks(range(7), _WEEKDAYS)
+    ax.set_xticks(range(0, 24, 2), [f"{h:02d}h" for h in range(0, 24, 2)])
+    ax.grid(False)
+    label = ACTIVITY_LABELS.get(activity, activity)
+    where = f" ({tz} time)" if tz else ""
+    ax.set_title(f"When your {label} happen: weekday × hour{where}; grey = fewer than "
+                 f"{min_count}")
+    ax.set_xlabel("hour of day")
+    ax.figure.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label=f"{label} (count)")
+    return ax
+
+
+def plot_last_weeks(snapshots: pd.DataFrame, *, weeks: int = 7, ax=None):
+    """The last weeks as LinkedIn's weekly chart shows them: stacked pillars per week.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    weeks : int
+        How many calendar weeks (the last snapshot of each).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    s = snapshots.assign(week=snapshots["date"].dt.to_period("W-SUN"))
+    last = s.groupby("week").last().tail(weeks)
+    x = np.arange(len(last))
+    bottom = np.zeros(len(last))
+    for p in PILLARS:
+        ax.bar(x, last[p], bottom=bottom, color=PALETTE[p], width=0.65, label=PILLAR_LABELS[p])
+        bottom += last[p].to_numpy()
+    for xi, total in zip(x, last["ssi"], strict=True):
+        ax.text(xi, total + 1, f"{total:.0f}", ha="center", fontsize=9, fontweight="bold")
+    ax.set_xticks(x, [f"{d:%d %b}" for d in last["date"]])
+    ax.set_ylim(0, max(100, bottom.max() + 8) if len(last) else 100)
+    ax.set_ylabel("SSI (0–100)")
+    ax.set_title(f"The last {len(last)} weeks (last snapshot of each week)")
+    ax.legend(fontsize=7.5, frameon=False, ncols=4, loc="upper left")
+    return ax

@@ -26,6 +26,7 @@ PROCESSED_FILES = {
     "activity": "activity.parquet",
     "coverage": "activity_coverage.parquet",
     "ingest_log": "ingest_log.parquet",
+    "hours": "activity_hours.parquet",
 }
 
 
@@ -39,6 +40,7 @@ class Processed:
     activity: pd.DataFrame
     coverage: pd.DataFrame
     ingest_log: pd.DataFrame
+    hours: pd.DataFrame
 
 
 def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
@@ -75,8 +77,8 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
             keep &= df["member_id"] == member_id
         t[k] = df[keep].reset_index(drop=True)
     if member_id is not None:
-        t["gaps"] = t["gaps"][t["gaps"]["member_id"] == member_id].reset_index(drop=True)
-        t["coverage"] = t["coverage"][t["coverage"]["member_id"] == member_id]
+        for k in ("gaps", "coverage", "hours"):
+            t[k] = t[k][t[k]["member_id"] == member_id].reset_index(drop=True)
     if t["snapshots"].empty:
         raise DataError(f"no snapshots for member {member_id!r} between {start or 'the start'} "
                         f"and {end or 'the end'}", path=folder / PROCESSED_FILES["snapshots"])
@@ -84,7 +86,7 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     cov["start"] = cov["start"].clip(lower=lo)
     cov["end"] = cov["end"].clip(upper=hi)
     return Processed(t["snapshots"], t["log"], t["gaps"], t["activity"],
-                     cov.reset_index(drop=True), t["ingest_log"])
+                     cov.reset_index(drop=True), t["ingest_log"], t["hours"])
 
 
 def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
@@ -388,7 +390,7 @@ def html_table(df: pd.DataFrame, *, caption: str = "") -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-def show(df: pd.DataFrame, caption: str = ""):
+def show(df: pd.DataFrame, caption: str = "", empty: str = ""):
     """Display a table in a notebook as escaped HTML.
 
     Parameters
@@ -397,6 +399,8 @@ def show(df: pd.DataFrame, caption: str = ""):
         The table.
     caption : str
         Optional caption.
+    empty : str
+        Sentence shown instead of an empty table.
 
     Returns
     -------
@@ -404,6 +408,8 @@ def show(df: pd.DataFrame, caption: str = ""):
     """
     from IPython.display import HTML
 
+    if df.empty and empty:
+        return HTML(f'<p class="ssi-note">{html.escape(empty)}</p>')
     return HTML(html_table(df, caption=caption))
 
 
@@ -633,3 +639,125 @@ def likely_pairs(effects: pd.DataFrame | None) -> list[tuple[str, str]]:
         return []
     found = effects[effects["verdict"].isin(["likely positive", "likely negative"])]
     return list(zip(found["activity"], found["pillar"], strict=True))
+
+
+def peer_gaps(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Your pillars against your industry's and network's averages (latest snapshot).
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Pillar, You, Industry average, Gap to industry, Network average, Gap to network``
+        (columns without data are left out; empty when no peer averages were saved).
+    """
+    last = snapshots.sort_values("date").iloc[-1]
+    rows = []
+    for p in PILLARS:
+        row = {"Pillar": PILLAR_LABELS[p], "You": f"{last[p]:.2f}"}
+        for group, name in (("industry", "industry"), ("network", "network")):
+            avg = last.get(f"{group}_{p}")
+            if avg is not None and pd.notna(avg):
+                row[f"{name.capitalize()} average"] = f"{avg:.2f}"
+                row[f"Gap to {name}"] = f"{last[p] - avg:+.2f}"
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out if out.shape[1] > 2 else pd.DataFrame()
+
+
+def alerts(snapshots: pd.DataFrame, *, as_of: str = "", stale_days: int = 7,
+           drop_points: float = 1.0, rank_drop: float = 5.0) -> list[str]:
+    """Plain warnings: stale data, a pillar or a rank that dropped in the last week.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of one member.
+    as_of : str
+        Analysis date ``YYYY-MM-DD`` (default: the latest snapshot).
+    stale_days : int
+        Data older than this many days is stale.
+    drop_points : float
+        A pillar falling by more than this over 7 days is reported.
+    rank_drop : float
+        A rank getting worse by more than this many points over 7 days is reported.
+
+    Returns
+    -------
+    list of str
+        Empty when there is nothing to report.
+    """
+    s = snapshots.sort_values("date")
+    last = s.iloc[-1]
+    today = pd.Timestamp(as_of) if as_of else last["date"]
+    out = []
+    age = (today - last["date"]).days
+    if age > stale_days:
+        when = f"{last['date']:%d %b %Y}"
+        out.append(f"Stale data: the latest snapshot is {age} days old (from {when}); LinkedIn "
+                   "updates SSI daily, so check that your tracker still runs.")
+    before = s[s["date"] <= last["date"] - pd.Timedelta(days=7)]
+    if len(before):
+        prev = before.iloc[-1]
+        for p in PILLARS:
+            if prev[p] - last[p] > drop_points:
+                out.append(f"{PILLAR_LABELS[p]} dropped {prev[p] - last[p]:.1f} points since "
+                           f"{prev['date']:%d %b} ({prev[p]:.1f} → {last[p]:.1f}).")
+        for col, name in (("industry_rank", "industry"), ("network_rank", "network")):
+            if pd.notna(prev[col]) and pd.notna(last[col]) and last[col] - prev[col] > rank_drop:
+                out.append(f"Your {name} rank fell from Top {prev[col]:.0f}% to Top "
+                           f"{last[col]:.0f}% since {prev['date']:%d %b}.")
+    return out
+
+
+def save_tables(tables_dir: str, **tables: pd.DataFrame | None) -> list[str]:
+    """Write the tables behind a report as CSV files (atomically, formula-safe).
+
+    Parameters
+    ----------
+    tables_dir : str
+        Destination folder; empty means do not write.
+    **tables : pandas.DataFrame or None
+        Name → table (None and empty tables are skipped).
+
+    Returns
+    -------
+    list of str
+        The file names written.
+    """
+    from .io import write_csv
+
+    if not tables_dir:
+        return []
+    folder = resolve(tables_dir)
+    written = []
+    for name, df in tables.items():
+        if df is None or df.empty:
+            continue
+        write_csv(df, folder / f"{name}.csv")
+        written.append(f"{name}.csv")
+    return written
+
+
+def input_files(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """The input files of the ingest run with their size and SHA-256.
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        Folder holding ``manifest.json``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file, bytes, sha256``.
+    """
+    import json
+
+    path = resolve(processed_dir) / "manifest.json"
+    man = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return pd.DataFrame(man.get("inputs", []), columns=["file", "bytes", "sha256"])

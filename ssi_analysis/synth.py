@@ -294,6 +294,9 @@ def make_synthetic(
         snaps.loc[later, "industry_rank"] = np.clip(
             np.round(100 * stats.norm.sf((snaps.loc[later, "ssi"] - 42) / 12)), 1, 100)
         snaps.loc[later, "industry_ssi"] = (snaps.loc[later, "industry_ssi"] + 7).round(2)
+        for p, extra in zip(PILLARS, (2.3, 1.8, 2.9, 0.0), strict=True):
+            snaps.loc[later, f"industry_{p}"] = (snaps.loc[later, f"industry_{p}"] + extra
+                                                 ).round(2)
     activity = _long_activity(acts, dates, member_ids)
     lv = pd.DataFrame({
         "member_id": np.repeat(member_ids, n_days),
@@ -350,9 +353,18 @@ def _observe(levels, dates, member_ids, rng, *, tz, meas_sd, missing_p, outages_
         "network_ssi": np.round(net_avg, 2),
         "industry": "Management Consulting",
         "source": "synthetic",
+        **{f"industry_{p}": np.round(v + 0.3 * np.sin(di / 60.0 + k), 2)
+           for k, (p, v) in enumerate(zip(PILLARS, INDUSTRY_PILLARS, strict=True))},
+        **{f"network_{p}": np.round(v + 0.2 * np.cos(di / 75.0 + k), 2)
+           for k, (p, v) in enumerate(zip(PILLARS, NETWORK_PILLARS, strict=True))},
     })
     df = df[df["captured_at"].notna()]
     return df.sort_values(["member_id", "captured_at"], kind="stable").reset_index(drop=True)
+
+
+#: Peer pillar averages (industry, network) shown on the SSI page; from a real capture.
+INDUSTRY_PILLARS = (11.8, 5.4, 2.2, 15.2)
+NETWORK_PILLARS = (13.2, 4.4, 2.4, 16.3)
 
 
 def _long_activity(acts: Mapping[str, np.ndarray], dates, member_ids) -> pd.DataFrame:
@@ -483,6 +495,10 @@ def _payload(row: pd.Series) -> dict:
     def f32(x: float) -> float:
         return float(str(np.float32(x)))
 
+    def group_subs(group: str) -> list:
+        return [{"score": f32(row[f"{group}_{p}"]), "pillar": name}
+                for name, p in LINKEDIN_PILLARS.items() if pd.notna(row.get(f"{group}_{p}"))]
+
     return {
         "activeSeat": False,
         "memberScore": {
@@ -493,9 +509,10 @@ def _payload(row: pd.Series) -> dict:
         },
         "groupScore": [
             {"groupType": "INDUSTRY", "industry": row["industry"], "rank": int(row["industry_rank"]),
-             "groupSize": 412873, "score": {"overall": f32(row["industry_ssi"]), "subScores": []}},
+             "groupSize": 412873, "score": {"overall": f32(row["industry_ssi"]),
+                                            "subScores": group_subs("industry")}},
             {"groupType": "NETWORK", "rank": int(row["network_rank"]), "groupSize": 1187,
-             "score": {"overall": f32(row["network_ssi"]), "subScores": []}},
+             "score": {"overall": f32(row["network_ssi"]), "subScores": group_subs("network")}},
         ],
     }
 
