@@ -84,7 +84,8 @@ def _level_shifts(df: pd.DataFrame, *, threshold: float, window: int) -> dict:
         d = grp[p].diff()
         before = _rolling_median(grp[p].shift(1), df["member_id"], window)
         after = _rolling_median(rev[p], rev["member_id"], window).reindex(df.index)
-        step = d.abs() > threshold
+        gap = df.groupby("member_id", sort=False)["date"].diff().dt.days
+        step = (d.abs() > threshold) & (gap <= 2)   # a step within a day or two, not a month
         persists = (after - before).abs() > threshold * 0.75
         back1 = (grp[p].shift(-1) - grp[p].shift(1)).abs() < threshold / 2
         back2 = (grp[p].shift(-2) - grp[p].shift(1)).abs() < threshold / 2

@@ -25,6 +25,13 @@ def _check_freq(freq: str) -> str:
     return f
 
 
+def _months_before(dates: pd.Series, k: int) -> pd.Series:
+    """The same day ``k`` months earlier; month ends stay month ends (31 Mar → 28 Feb)."""
+    month_end = dates.dt.is_month_end
+    ends = (dates.dt.to_period("M") - k).dt.end_time.dt.normalize().astype("datetime64[ns]")
+    return ends.where(month_end, dates - pd.DateOffset(months=k))
+
+
 def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """Take each member's last snapshot per period and its change since the previous one.
 
@@ -121,8 +128,8 @@ def window_counts(
             t1_dates.append(out["date"] - pd.Timedelta(days=7 * k))
             t0_dates.append(out["prev_date"] - pd.Timedelta(days=7 * k))
         else:
-            t1_dates.append(out["date"] - pd.DateOffset(months=k))
-            t0_dates.append(out["prev_date"] - pd.DateOffset(months=k))
+            t1_dates.append(_months_before(out["date"], k))
+            t0_dates.append(_months_before(out["prev_date"], k))
     lows = [activity["date"].min() if len(activity) else out["prev_date"].min(),
             *(d.min() for d in t0_dates)]
     highs = [activity["date"].max() if len(activity) else out["date"].max(), out["date"].max()]

@@ -94,15 +94,16 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _verdict(est, lo, hi, q, alpha, sesoi) -> str:
+def _verdict(est, lo, hi, q, alpha, bound) -> str:
+    """Verdict word; ``bound`` = smallest effect of interest per action for this activity."""
     if np.isnan(est):
         return "not estimable"
+    if -bound < lo and hi < bound:   # even if "significant": too small to matter
+        return "negligible"
     if q <= alpha and lo > 0:
         return "likely positive"
     if q <= alpha and hi < 0:
         return "likely negative"
-    if -sesoi < lo and hi < sesoi:
-        return "negligible"
     return "unclear"
 
 
@@ -116,6 +117,7 @@ class _PillarFit:
         self.lags: dict[str, list[tuple[float, float, float, float]]] = {}
         self.notes: dict[str, str] = {}
         self.merged: dict[str, list[str]] = {}
+        self.typical: dict[str, float] = {}
         self.pillar_note = ""
         self.n_periods = 0
         self.n_members = 0
@@ -238,6 +240,9 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
                       f"Snapshots are missing for {panel.attrs['missing_share']:.0%} of months.")
     fit.n_periods = len(data)
     fit.n_members = data["member_id"].nunique()
+    for a in kept:   # a typical change in the activity: its interquartile range per period
+        x0 = data[lag_cols[a][0]]
+        fit.typical[a] = max(1.0, float(x0.quantile(0.75) - x0.quantile(0.25)))
     X_all = data[cols].copy()
     if winsorize:
         for c in cols:
@@ -397,7 +402,8 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
         for fit in fits:
             for a in fit.notes:
                 if a in fit.cum:
-                    weeks = "week" if n_breaks == 1 else "weeks"
+                    unit = "week" if freq.upper() == "W" else "month"
+                    weeks = unit if n_breaks == 1 else unit + "s"
                     fit.notes[a] = (f"{n_breaks} {weeks} containing a break (level shift or "
                                     f"formula change) left out. {fit.notes[a]}").strip()
     return fits, acts
@@ -431,8 +437,10 @@ def estimate_effects(
     alpha : float, default 0.10
         Interval level ``1 - alpha`` and the BH q-value threshold for a verdict.
     sesoi : float, default 0.05
-        Smallest effect of interest (points per action per period): an interval inside
-        ``±sesoi`` is called negligible.
+        Smallest effect of interest, in pillar points per week for a typical change in the
+        activity (its interquartile range per period, at least one action; monthly periods
+        scale it to 30.4/7 weeks). An interval inside those bounds is called negligible,
+        even when it excludes zero: with much data, tiny effects become "significant".
     headroom : tuple of float, default (1, 24)
         Only periods starting strictly between these levels are modelled (the 0–25 cap
         hides effects at the edges).
@@ -475,8 +483,12 @@ def estimate_effects(
             rows.append(rec)
     out = pd.DataFrame(rows)
     out["q_value"] = _bh(out["p_value"].to_numpy(float))
-    out["verdict"] = [_verdict(e, lo, hi, q, alpha, sesoi) for e, lo, hi, q in
-                      zip(out["estimate"], out["ci_low"], out["ci_high"], out["q_value"],
+    per_period = sesoi * (1.0 if freq.upper() == "W" else 30.4 / 7)
+    typical = {(f.pillar, a): t for f in fits for a, t in f.typical.items()}
+    bounds = [per_period / typical.get((p, a), 1.0)
+              for a, p in zip(out["activity"], out["pillar"], strict=True)]
+    out["verdict"] = [_verdict(e, lo, hi, q, alpha, b) for e, lo, hi, q, b in
+                      zip(out["estimate"], out["ci_low"], out["ci_high"], out["q_value"], bounds,
                           strict=True)]
     out["n_periods"] = out["n_periods"].astype(int)
     out["n_members"] = out["n_members"].astype(int)
@@ -611,7 +623,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
     neg = effects[effects["verdict"] == "negligible"]
     if len(neg):
         out.append(f"{len(neg)} activity–pillar pairs show no association worth acting on "
-                   "(the whole range lies within ±0.05 points per action); see the table.")
+                   "(a typical change in the activity goes with less than ±0.05 points a week); "
+                   "see the table.")
     unclear = effects[effects["verdict"] == "unclear"]
     if len(unclear):
         pairs = "pair is" if len(unclear) == 1 else "pairs are"

@@ -122,6 +122,7 @@ def simulate_activity(
     burst_p: float = 0.02,
     burst_size: float = 25.0,
     accept_p: float = 0.35,
+    own_month_sd: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Simulate daily activity counts for many members at once.
 
@@ -144,6 +145,9 @@ def simulate_activity(
         Daily probability and mean size of a bulk-invitation burst.
     accept_p : float
         Probability that a sent invitation becomes a connection (within 0–27 days).
+    own_month_sd : float
+        SD of an activity's own log-intensity per member and calendar month (campaign
+        months), so that monthly totals of different activities do not all move together.
 
     Returns
     -------
@@ -162,6 +166,10 @@ def simulate_activity(
     out: dict[str, np.ndarray] = {}
     for name, rate in rates.items():
         own = rng.lognormal(-0.08, 0.4, size=(n_members, n_days))  # activity-specific noise
+        if own_month_sd:
+            month = pd.factorize(dates.to_period("M"))[0]
+            own = own * rng.lognormal(-own_month_sd**2 / 2, own_month_sd,
+                                      size=(n_members, month.max() + 1))[:, month]
         out[name] = rng.poisson(rate * intensity * own).astype(np.int32)
     if "invitations_sent" in out:
         bursts = rng.random((n_members, n_days)) < burst_p * (rhythm > 0.5)  # workdays
@@ -784,11 +792,16 @@ def write_sample(out: str | os.PathLike[str], *, seed: int = SAMPLE_SEED) -> Pat
         "2024-12-23,Holiday: no LinkedIn until 6 January\n"
         f"{SAMPLE_INDUSTRY_CHANGE},Changed industry on the profile\n", encoding="utf-8")
     write_export(data, member / "export", seed=seed + 1)
+    team = team_data(seed + 7)
+    write_usage_reports(team, tmp / "team", seed=seed + 8)
+    team.truth.to_csv(tmp / "team" / "TRUTH.csv", index=False, lineterminator="\n")
     data.truth.to_csv(member / "TRUTH.csv", index=False, lineterminator="\n")
     (tmp / "README.md").write_text(_SAMPLE_README.format(seed=seed, start=SAMPLE_START,
                                                          end=SAMPLE_END, tz=SAMPLE_TZ,
                                                          overhaul=SAMPLE_OVERHAUL,
-                                                         industry=SAMPLE_INDUSTRY_CHANGE),
+                                                         industry=SAMPLE_INDUSTRY_CHANGE,
+                                                         team_size=TEAM_SIZE,
+                                                         team_start=TEAM_START),
                                    encoding="utf-8")
     if out.exists():
         shutil.rmtree(out)
@@ -812,6 +825,134 @@ def _write_manual_csv(data: SyntheticData, path: Path) -> None:
     s.to_csv(path, index=False, lineterminator="\n")
 
 
+#: Sales Navigator team: weekday rates of the activities the usage report counts.
+TEAM_RATES: dict[str, float] = {
+    "searches": 2.5,
+    "profile_views": 5.0,
+    "leads_saved": 0.8,
+    "accounts_saved": 0.3,
+    "inmails_sent": 0.5,
+    "messages_sent": 1.2,
+    "invitations_sent": 0.6,
+}
+#: Planted effects of the team sample (points per action).
+TEAM_EFFECTS: dict[tuple[str, str], float] = {
+    ("searches", "people"): 0.03,
+    ("profile_views", "people"): 0.015,
+    ("inmails_sent", "relationships"): 0.06,
+    ("messages_sent", "insights"): 0.04,
+}
+TEAM_SIZE = 40
+TEAM_START = "2023-11-01"
+
+
+def team_data(seed: int = SAMPLE_SEED + 7) -> SyntheticData:
+    """The bundled team's daily history (written as monthly Sales Navigator reports).
+
+    Parameters
+    ----------
+    seed : int
+        Generator seed.
+
+    Returns
+    -------
+    SyntheticData
+        ``TEAM_SIZE`` members, ``TEAM_START`` to ``SAMPLE_END``, with ``days_active``.
+    """
+    data = make_synthetic(TEAM_SIZE, TEAM_START, SAMPLE_END, seed=seed, rates=TEAM_RATES,
+                          effects=TEAM_EFFECTS, decay=0.004, snapshot_missing_p=0.0,
+                          outages_per_year=0.0, duplicate_p=0.0, own_month_sd=0.5)
+    act = data.activity
+    days = act[act["activity"] != "connections"].drop_duplicates(["member_id", "date"])
+    active = days.assign(activity="days_active", count=1)
+    data = SyntheticData(data.snapshots, pd.concat([act, active], ignore_index=True).sort_values(
+        ["member_id", "date", "activity"], kind="stable").reset_index(drop=True), data.truth,
+        data.levels, data.members, data.meta)
+    return data
+
+
+_REPORT_COLUMNS = [
+    "Seat ID", "Name", "Invited Email Address", "Date Invited", "Date Activated", "Coach Level",
+    "Category", "Current Seat Type", "Days Active", "Searches Performed", "Profile Views",
+    "Leads Saved", "Total Leads Saved", "Accounts Saved", "Total Accounts Saved",
+    "Total Lists Created", "InMails Sent", "InMails Acceptance Rate", "Messages Sent",
+    "Smart Links Created", "Smart Link Views", "Total Connections",
+    "Connection Requests Accepted", "SSI - Overall Score",
+    "SSI - Establish your professional brand", "SSI - Find the right people",
+    "SSI - Engage with insights", "SSI - Build relationships",
+]
+_REPORT_ACTIVITY = {"Days Active": "days_active", "Searches Performed": "searches",
+                    "Profile Views": "profile_views", "Leads Saved": "leads_saved",
+                    "Accounts Saved": "accounts_saved", "InMails Sent": "inmails_sent",
+                    "Messages Sent": "messages_sent",
+                    "Connection Requests Accepted": "connections"}
+
+
+def write_usage_reports(data: SyntheticData, folder: Path, *, seed: int = 0) -> Path:
+    """Write monthly Sales Navigator Usage Reporting CSVs (one per calendar month).
+
+    SSI columns are the seat's score on the period's last day (2 decimals); activity
+    columns count the month; names and e-mails are fictional.
+
+    Parameters
+    ----------
+    data : SyntheticData
+        Output of :func:`team_data`.
+    folder : pathlib.Path
+        Destination (created).
+    seed : int
+        Seed for the descriptive columns.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    members = data.members.reset_index(drop=True)
+    seats = rng.choice(np.arange(10**8, 10**9), size=len(members), replace=False)
+    seat_of = dict(zip(members["member_id"], seats, strict=True))
+    region = dict(zip(members["member_id"], rng.choice(["North", "South", "East", "West"],
+                                                        len(members)), strict=True))
+    levels = data.levels.set_index(["member_id", "date"])
+    act = data.activity.assign(month=data.activity["date"].dt.to_period("M"))
+    monthly = act.pivot_table(index=["member_id", "month"], columns="activity", values="count",
+                              aggfunc="sum", fill_value=0)
+    totals = monthly.groupby(level=0).cumsum()
+    start = pd.Timestamp(data.meta["start"]).to_period("M")
+    for month in pd.period_range(start, pd.Timestamp(data.meta["end"]).to_period("M"), freq="M"):
+        first, last = month.start_time.normalize(), month.end_time.normalize()
+        rows = []
+        for m in members["member_id"]:
+            lv = levels.loc[(m, last)]
+            obs = {p: round(float(lv[p]) + float(rng.normal(0, 0.02)), 2) for p in PILLARS}
+            counts = (monthly.loc[(m, month)] if (m, month) in monthly.index
+                      else pd.Series(dtype=float))
+            tot = totals.loc[(m, month)] if (m, month) in totals.index else pd.Series(dtype=float)
+            name = members.loc[members["member_id"] == m, "name"].iloc[0]
+            row = {"Seat ID": seat_of[m], "Name": name,
+                   "Invited Email Address": name.lower().replace(" ", ".") + "@example.com",
+                   "Date Invited": "2022-01-10", "Date Activated": "2022-01-12",
+                   "Coach Level": "Proficient", "Category": region[m],
+                   "Current Seat Type": "Team Member",
+                   "Total Leads Saved": int(tot.get("leads_saved", 0)),
+                   "Total Accounts Saved": int(tot.get("accounts_saved", 0)),
+                   "Total Lists Created": 3, "InMails Acceptance Rate": 42.5,
+                   "Smart Links Created": 0, "Smart Link Views": 0,
+                   "Total Connections": 500 + int(tot.get("connections", 0)),
+                   "SSI - Overall Score": round(sum(obs.values()), 2),
+                   "SSI - Establish your professional brand": obs["brand"],
+                   "SSI - Find the right people": obs["people"],
+                   "SSI - Engage with insights": obs["insights"],
+                   "SSI - Build relationships": obs["relationships"]}
+            row.update({col: int(counts.get(a, 0)) for col, a in _REPORT_ACTIVITY.items()})
+            rows.append([row[c] for c in _REPORT_COLUMNS])
+        name = f"Sales_Navigator_Usage_Reporting_{first:%Y-%m-%d}_to_{last:%Y-%m-%d}.csv"
+        _write_csv(folder / name, _REPORT_COLUMNS, [[str(v) for v in r] for r in rows])
+    return folder
+
+
 _SAMPLE_README = """# Bundled sample (synthetic, fictional)
 
 Generated by `ssi-analysis sample` (seed {seed}); regenerate it rather than editing it.
@@ -830,6 +971,10 @@ One fictional member ("Avery Placeholder", time zone {tz}), {start} to {end}:
   change on {industry} that moves the industry rank).
 - `member/TRUTH.csv`: the effects planted by `ssi_analysis.synth` (pillar points per
   action; 0 = no effect). The reports should find the non-zero ones and only those.
+
+`team/`: a fictional Sales Navigator team ({team_size} seats) as monthly Usage Reporting
+CSVs (`Sales_Navigator_Usage_Reporting_<first day>_to_<last day>.csv`, {team_start} onwards),
+with effects planted on searches, profile views, InMails and messages (`team/TRUTH.csv`).
 
 Every person, message and link in these files is invented.
 """
