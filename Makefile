@@ -31,6 +31,7 @@ dev: env ## Add JupyterLab and ruff to .venv for interactive work
 .PHONY: report
 report: env ## Ingest the bundled sample and write reports/index.html
 	$(PY) -m ssi_analysis ingest $(SAMPLE)/member --tz $(SAMPLE_TZ) --out $(PROCESSED)
+	$(PY) -m ssi_analysis ingest $(SAMPLE)/team --out $(PROCESSED)/team
 	$(PY) -m ssi_analysis report --out $(REPORTS)
 	@echo "Open $(REPORTS)/index.html"
 

@@ -167,7 +167,8 @@ def clean_snapshots(
     - ``low_precision`` → flagged: all four pillars are whole numbers (integer-only source).
     - ``duplicate`` → dropped: the same member-day captured more than once; the latest
       capture is kept, then the most precise source. Exact duplicates say so.
-    - ``gap`` → flagged: ``min_gap_days`` or more days without a snapshot (not filled).
+    - ``gap`` → flagged: more than ``min_gap_days`` days between snapshots, and more than
+      twice the member's usual step (so monthly reports are not all gaps); never filled.
     - ``daily_jump`` / ``weekly_jump`` → flagged: a pillar moving more than
       ``max_daily_jump`` points between consecutive days, or more than
       ``max_weekly_jump`` against the snapshot about 7 days earlier (±2 days).
@@ -286,7 +287,10 @@ def clean_snapshots(
     # gaps
     prev = df.groupby("member_id", sort=False)["date"].shift(1)
     step = (df["date"] - prev).dt.days
-    gap = step > min_gap_days
+    # a gap is long for the member's own rhythm: more than min_gap_days, and more than twice
+    # the usual step (a weekly hand-kept CSV or monthly reports are not full of gaps)
+    usual = df["member_id"].map(step.groupby(df["member_id"]).quantile(0.25))
+    gap = step > np.maximum(min_gap_days, 2 * usual.fillna(1))
     gaps = pd.DataFrame({
         "member_id": df.loc[gap, "member_id"].to_numpy(),
         "start": (prev[gap] + pd.Timedelta(days=1)).to_numpy(),

@@ -20,7 +20,14 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from .errors import InsufficientDataError
 from .features import align
 from .io import activity_coverage
-from .schema import ACTIVITIES, ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
+from .schema import (
+    ACTIVITIES,
+    ACTIVITY_LABELS,
+    ACTIVITY_SINGULAR,
+    NOT_MODELLED,
+    PILLAR_LABELS,
+    PILLARS,
+)
 
 #: Fewest usable period changes (per member) before any modelling is attempted.
 MIN_CHANGES = 26
@@ -34,7 +41,7 @@ MIN_ACTIVE_PERIODS = 8
 MIN_CLUSTERS = 20
 
 EFFECT_COLUMNS = ("activity", "pillar", "estimate", "ci_low", "ci_high", "p_value", "q_value",
-                  "verdict", "n_periods", "n_members", "note")
+                  "verdict", "n_periods", "n_members", "note", "negligible_within")
 VERDICTS = ("likely positive", "likely negative", "unclear", "negligible", "not estimable")
 
 
@@ -457,8 +464,10 @@ def estimate_effects(
     -------
     pandas.DataFrame
         One row per activity x pillar: ``activity, pillar, estimate, ci_low, ci_high,
-        p_value, q_value, verdict, n_periods, n_members, note``. ``estimate`` is pillar
-        points per period for one more action per period (an association).
+        p_value, q_value, verdict, n_periods, n_members, note`` (DESIGN.md) and
+        ``negligible_within`` (the ± bound per action below which the effect is negligible).
+        ``estimate`` is pillar points per period for one more action per period (an
+        association).
 
     Raises
     ------
@@ -490,6 +499,7 @@ def estimate_effects(
     out["verdict"] = [_verdict(e, lo, hi, q, alpha, b) for e, lo, hi, q, b in
                       zip(out["estimate"], out["ci_low"], out["ci_high"], out["q_value"], bounds,
                           strict=True)]
+    out["negligible_within"] = np.where(out["estimate"].notna(), bounds, np.nan)
     out["n_periods"] = out["n_periods"].astype(int)
     out["n_members"] = out["n_members"].astype(int)
     return out[list(EFFECT_COLUMNS)]
@@ -590,7 +600,8 @@ def lagged_correlations(
     return out[["activity", "pillar", "lag", "r", "ci_low", "ci_high", "p_value", "q_value", "n"]]
 
 
-def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]:
+def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = "W"
+                     ) -> list[str]:
     """Turn the effects table into plain-language sentences (findings first).
 
     Parameters
@@ -599,6 +610,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
         Output of :func:`estimate_effects`.
     alpha : float
         The interval level used (for the wording "90% range").
+    freq : {"W", "M"}
+        The period the effects are per (for the wording "week"/"month").
 
     Returns
     -------
@@ -607,24 +620,25 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10) -> list[str]
         rest; every sentence is worded as an association.
     """
     level = f"{(1 - alpha):.0%}"
+    period = "week" if freq.upper() == "W" else "month"
     out = []
     found = effects[effects["verdict"].isin(["likely positive", "likely negative"])]
     found = found.reindex(found["estimate"].abs().sort_values(ascending=False).index)
     for r in found.itertuples():
-        act = ACTIVITY_LABELS.get(r.activity, r.activity)
-        unit = act[:-1] if act.endswith("s") else act
-        who = (f"{r.n_members} members and {r.n_periods} member-weeks" if r.n_members > 1
-               else f"{r.n_periods} weeks")
+        unit = " and ".join(ACTIVITY_SINGULAR.get(a.strip(), a.strip())
+                            for a in r.activity.split("+"))
+        who = (f"{r.n_members} members and {r.n_periods} member-{period}s" if r.n_members > 1
+               else f"{r.n_periods} {period}s")
         out.append(
-            f"Each additional {unit} in a week goes with {r.estimate:+.2f} points in "
-            f"{PILLAR_LABELS[r.pillar]} over that week and the next ({level} range "
-            f"{r.ci_low:+.2f} to {r.ci_high:+.2f}; based on {who}). This is an association, "
+            f"Each additional {unit} in a {period} goes with {r.estimate:+.3g} points in "
+            f"{PILLAR_LABELS[r.pillar]} over that {period} and the next ({level} range "
+            f"{r.ci_low:+.3g} to {r.ci_high:+.3g}; based on {who}). This is an association, "
             "not proof that the activity causes the change.")
     neg = effects[effects["verdict"] == "negligible"]
     if len(neg):
         out.append(f"{len(neg)} activity–pillar pairs show no association worth acting on "
-                   "(a typical change in the activity goes with less than ±0.05 points a week); "
-                   "see the table.")
+                   f"(a typical change in the activity goes with less than ±0.05 points a "
+                   "week); see the table.")
     unclear = effects[effects["verdict"] == "unclear"]
     if len(unclear):
         pairs = "pair is" if len(unclear) == 1 else "pairs are"

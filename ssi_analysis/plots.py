@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib as mpl
+import matplotlib.dates  # noqa: F401  (mpl.dates)
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -216,7 +217,7 @@ def plot_activity(weekly: pd.DataFrame, *, ax=None):
     return ax
 
 
-def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None):
+def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, period: str = "week"):
     """Forest plot: each activity's cumulative effect with its interval, one panel a pillar.
 
     Parameters
@@ -240,24 +241,26 @@ def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None):
     y = np.arange(len(acts))[::-1]
     for ax, p in zip(axes, PILLARS, strict=True):
         sub = effects[effects["pillar"] == p].set_index("activity").reindex(acts)
-        ax.axvspan(-sesoi, sesoi, color="#eeeeee", zorder=0)
         ax.axvline(0, color="#666666", lw=0.8)
         for yi, (a, r) in zip(y, sub.iterrows(), strict=True):
             if np.isnan(r["estimate"]):
                 ax.text(0, yi, "n/a", ha="center", va="center", fontsize=8, color="#999999")
                 continue
+            b = r.get("negligible_within", sesoi)
+            if pd.notna(b):
+                ax.fill_between([-b, b], yi - 0.35, yi + 0.35, color="#eeeeee", zorder=0)
             c = VERDICT_COLORS[r["verdict"]]
             ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2)
             ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=5)
         ax.set_title(textwrap.fill(PILLAR_LABELS[p], 20), fontsize=10)
         ax.grid(axis="y", visible=False)
     axes[0].set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
-    axes[0].figure.supxlabel("pillar points per extra action a week (cumulative over lags)",
+    axes[0].figure.supxlabel(f"pillar points per extra action a {period} (cumulative over lags)",
                              fontsize=10)
     return axes
 
 
-def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None):
+def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None, period: str = "week"):
     """Heatmap of effects (activity x pillar); cells without a clear verdict are greyed.
 
     Parameters
@@ -281,7 +284,7 @@ def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None):
     lim = float(np.nanmax(np.abs(est.to_numpy()))) if np.isfinite(est.to_numpy()).any() else 1
     shown = est.where(clear)
     sns.heatmap(shown, ax=ax, cmap="vlag", center=0, vmin=-lim, vmax=lim, cbar_kws={
-        "label": "points per extra action a week"}, linewidths=0.5, linecolor="white",
+        "label": f"points per extra action a {period}"}, linewidths=0.5, linecolor="white",
         annot=est.round(2), fmt="", annot_kws={"fontsize": 8})
     for i in range(len(acts)):
         for j in range(4):
@@ -325,13 +328,15 @@ def plot_snapshot_coverage(snapshots: pd.DataFrame, *, ax=None):
     return ax
 
 
-def effects_figure(effects: pd.DataFrame | None):
+def effects_figure(effects: pd.DataFrame | None, *, freq: str = "W"):
     """Build the "what moved which pillar" figure: heatmap above, forest plot below.
 
     Parameters
     ----------
     effects : pandas.DataFrame or None
         Output of :func:`ssi_analysis.estimate_effects`; None draws nothing.
+    freq : {"W", "M"}
+        The period of the effects (axis labels).
 
     Returns
     -------
@@ -342,14 +347,15 @@ def effects_figure(effects: pd.DataFrame | None):
     n = effects["activity"].nunique()
     fig = plt.figure(figsize=(11, 0.42 * n * 2 + 3.2))
     grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.55)
-    plot_effect_heatmap(effects, ax=fig.add_subplot(grid[0, :3]))
+    period = "week" if freq.upper() == "W" else "month"
+    plot_effect_heatmap(effects, ax=fig.add_subplot(grid[0, :3]), period=period)
     axes = [fig.add_subplot(grid[1, 0])]
     axes += [fig.add_subplot(grid[1, j], sharey=axes[0]) for j in range(1, 4)]
-    plot_effects(effects, axes=axes)
+    plot_effects(effects, axes=axes, period=period)
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
-    fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey band: too small to "
-             "matter)", fontsize=11, fontweight="bold")
+    fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey: too small to matter "
+             "for a typical change in that activity)", fontsize=11, fontweight="bold")
     return fig
 
 
@@ -532,4 +538,104 @@ def plot_last_weeks(snapshots: pd.DataFrame, *, weeks: int = 7, ax=None):
     ax.set_ylabel("SSI (0–100)")
     ax.set_title(f"The last {len(last)} weeks (last snapshot of each week)")
     ax.legend(fontsize=7.5, frameon=False, ncols=4, loc="upper left")
+    return ax
+
+
+def plot_team_distribution(snapshots: pd.DataFrame, *, ax=None):
+    """Box plots of the team's latest SSI (0–100 axis) and pillars (scaled ×4 to match).
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned team snapshots.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    last = snapshots.sort_values(["member_id", "date"]).groupby("member_id").tail(1)
+    data = [last["ssi"].to_numpy()] + [last[p].to_numpy() for p in PILLARS]
+    labels = ["SSI (0–100)"] + [textwrap.fill(PILLAR_LABELS[p], 16) + "\n(0–25)" for p in PILLARS]
+    colors = [SSI_COLOR] + [PALETTE[p] for p in PILLARS]
+    axes = [ax, ax.twinx()]
+    for i, (vals, c) in enumerate(zip(data, colors, strict=True)):
+        target = axes[0] if i == 0 else axes[1]
+        bp = target.boxplot([vals], positions=[i], widths=0.55, patch_artist=True,
+                            medianprops={"color": "white", "lw": 2})
+        for box in bp["boxes"]:
+            box.set_facecolor(c)
+    axes[0].set_ylim(0, 100)
+    axes[1].set_ylim(0, 25)
+    axes[0].set_ylabel("SSI (0–100)")
+    axes[1].set_ylabel("pillar points (0–25)")
+    axes[1].grid(False)
+    ax.set_xticks(range(5), labels, fontsize=8)
+    ax.set_title(f"The team now: {len(last)} members, latest snapshot each")
+    return ax
+
+
+def plot_team_over_time(snapshots: pd.DataFrame, *, ax=None):
+    """Median SSI of the team per snapshot date, with the middle half shaded.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned team snapshots.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    g = snapshots.groupby("date")["ssi"]
+    q = g.quantile([0.25, 0.5, 0.75]).unstack()
+    ax.fill_between(q.index, q[0.25], q[0.75], color=SSI_COLOR, alpha=0.15,
+                    label="middle half of the team")
+    ax.plot(q.index, q[0.5], color=SSI_COLOR, lw=1.6, label="median SSI")
+    for p in PILLARS:
+        ax.plot(q.index, snapshots.groupby("date")[p].median() * 4, color=PALETTE[p], lw=1,
+                ls="--", label=f"median {PILLAR_LABELS[p]} ×4")
+    ax.set_ylim(0, 100)
+    ax.xaxis.set_major_locator(mpl.dates.AutoDateLocator(maxticks=7))
+    ax.set_ylabel("SSI (0–100)")
+    ax.set_title("The team over time")
+    ax.legend(fontsize=7, frameon=False, ncols=3, loc="lower left")
+    return ax
+
+
+def plot_member_spread(spread: pd.DataFrame, *, ax=None):
+    """Histogram of members' own (shrunk) effects per pair, with the team's pooled value.
+
+    Parameters
+    ----------
+    spread : pandas.DataFrame
+        Output of :func:`ssi_analysis.team.member_effects`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _ax(ax)
+    for i, ((a, p), g) in enumerate(spread.groupby(["activity", "pillar"], sort=False)):
+        c = sns.color_palette("colorblind", 8)[i % 8]
+        ax.hist(g["shrunk"], bins=15, alpha=0.55, color=c,
+                label=f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}")
+        ax.axvline(g["pooled"].iloc[0], color=c, lw=1.5)
+    ax.axvline(0, color="#666666", lw=0.8)
+    if len(spread):
+        lo, hi = spread["shrunk"].min(), spread["shrunk"].max()
+        pad = max(0.01, 0.1 * (hi - lo))
+        ax.set_xlim(min(lo, 0) - pad, hi + pad)
+    ax.set_xlabel("points per extra action (each member's own, shrunk toward the team)")
+    ax.set_ylabel("members")
+    ax.set_title("How much members differ (lines: team value)")
+    if len(spread):
+        ax.legend(fontsize=7.5, frameon=False)
     return ax

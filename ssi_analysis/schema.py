@@ -75,6 +75,16 @@ ACTIVITY_LABELS: dict[str, str] = {
     "media_uploads": "photo/video uploads",
 }
 
+ACTIVITY_SINGULAR: dict[str, str] = {
+    "posts": "post", "reposts": "repost", "comments": "comment", "reactions": "reaction",
+    "votes": "poll vote", "connections": "new connection", "invitations_sent": "invitation sent",
+    "messages_sent": "message sent", "searches": "search", "profile_views": "profile view",
+    "leads_saved": "lead saved", "accounts_saved": "account saved", "inmails_sent": "InMail sent",
+    "days_active": "day active", "invitations_received": "invitation received",
+    "media_uploads": "photo/video upload",
+}
+"""One action of each activity, for sentences ("each additional post")."""
+
 SNAPSHOT_COLUMNS: tuple[str, ...] = (
     "member_id",
     "date",

@@ -282,33 +282,39 @@ def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | N
         return None, str(exc)
 
 
-def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+def effects_table(effects: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """Format the effects table for readers: display names, rounding, verdict first.
 
     Parameters
     ----------
     effects : pandas.DataFrame
         Output of :func:`ssi_analysis.estimate_effects`.
+    freq : {"W", "M"}
+        The period of the effects (column names).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``Activity, Pillar, Verdict, Points per extra action a week, Range, q``.
+        Columns ``Activity, Pillar, Verdict, Points per extra action a <period>, 90% range,
+        q, <Period>s``.
     """
+    period = "week" if freq.upper() == "W" else "month"
     order = {v: i for i, v in enumerate(["likely positive", "likely negative", "unclear",
                                          "negligible", "not estimable"])}
     e = effects.assign(_o=effects["verdict"].map(order)).sort_values(
         ["_o", "pillar", "activity"], kind="stable")
+    fmt = "{:+.3g}"
     return pd.DataFrame({
-        "Activity": e["activity"].map(lambda a: ACTIVITY_LABELS.get(a, a)),
+        "Activity": e["activity"].map(lambda a: " + ".join(
+            ACTIVITY_LABELS.get(x.strip(), x.strip()) for x in a.split("+"))),
         "Pillar": e["pillar"].map(PILLAR_LABELS),
         "Verdict": e["verdict"],
-        "Points per extra action a week": e["estimate"].map(
-            lambda v: "" if pd.isna(v) else f"{v:+.2f}"),
-        "90% range": [("" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}")
+        f"Points per extra action a {period}": e["estimate"].map(
+            lambda v: "" if pd.isna(v) else fmt.format(v)),
+        "90% range": [("" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}")
                       for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
         "q": e["q_value"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}"),
-        "Weeks": e["n_periods"],
+        f"{period.capitalize()}s": e["n_periods"],
     }).reset_index(drop=True)
 
 
@@ -334,10 +340,13 @@ def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame
     """
     first, last = snapshots["date"].min(), snapshots["date"].max()
     as_of_ts = pd.Timestamp(as_of) if as_of else last
-    span = (last - first).days + 1
+    g = snapshots.groupby("member_id")["date"]
+    span = ((g.max() - g.min()).dt.days + 1).sum()
+    members = snapshots["member_id"].nunique()
+    who = f" for {members} members" if members > 1 else ""
     rows = [
-        ("Snapshots", f"{len(snapshots)} days with a snapshot between {first:%d %b %Y} and "
-                      f"{last:%d %b %Y} ({len(snapshots) / span:.0%} of days)"),
+        ("Snapshots", f"{len(snapshots)} snapshots{who} between {first:%d %b %Y} and "
+                      f"{last:%d %b %Y} (a snapshot on {len(snapshots) / span:.0%} of days)"),
         ("Data age", f"latest snapshot is {(as_of_ts - last).days} days old on "
                      f"{as_of_ts:%d %b %Y}"),
         ("Gaps", f"{len(gaps)} gaps, {int(gaps['days'].sum()) if len(gaps) else 0} days in "

@@ -132,7 +132,7 @@ def test_config_errors_are_data_errors(tmp_path):
 
 def test_default_config_is_valid():
     specs = load_config()
-    assert [s.name for s in specs] == ["member_report"]
+    assert [s.name for s in specs] == ["member_report", "team_report"]
     assert "max_lag" in notebook_parameters(specs[0].notebook)
 
 

@@ -1,0 +1,278 @@
+"""Team summaries: distribution, movers, leaderboard, spread of effects, coverage.
+
+Members are shown by stable pseudonyms unless names are asked for (and supplied in a
+file the user keeps; the kit never stores names in processed data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .features import align
+from .paths import resolve
+from .schema import PILLAR_LABELS, PILLARS
+
+
+def display_names(member_ids, *, show_names: bool = False, names_file: str = "",
+                  salt: str = "ssi-analysis") -> dict[str, str]:
+    """Map member ids to what a report shows: stable pseudonyms, or names when asked.
+
+    Parameters
+    ----------
+    member_ids : iterable of str
+        Members to name.
+    show_names : bool
+        Show real names (requires ``names_file``).
+    names_file : str
+        CSV with ``member_id,name`` kept by the user (e.g. under ``data/raw``).
+    salt : str
+        Key of the keyed hash behind pseudonyms; set your own so that nobody holding the
+        seat list can recompute them.
+
+    Returns
+    -------
+    dict of str to str
+        ``"Member 3F9A2C"`` style pseudonyms (the same member gets the same one every run).
+
+    Raises
+    ------
+    DataError
+        When names are asked for but the file is missing or lacks the columns.
+    """
+    ids = sorted({str(m) for m in member_ids})
+    pseud = {m: "Member " + hmac.new(salt.encode(), m.encode(), hashlib.sha256
+                                     ).hexdigest()[:6].upper() for m in ids}
+    if not show_names:
+        return pseud
+    if not names_file:
+        raise DataError("show_names is on but no names_file (member_id,name) was given")
+    path = resolve(names_file)
+    if not path.exists():
+        raise DataError("names file not found", path=path)
+    names = pd.read_csv(path, dtype=str)
+    if not {"member_id", "name"} <= set(names.columns):
+        raise DataError("expected the columns member_id,name", path=path, row=1)
+    lookup = dict(zip(names["member_id"].str.strip(), names["name"].str.strip(), strict=True))
+    return {m: lookup.get(m, pseud[m]) for m in ids}
+
+
+def latest(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Each member's latest snapshot."""
+    return snapshots.sort_values(["member_id", "date"]).groupby("member_id").tail(1)
+
+
+def overview(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Team at a glance: size, period, SSI distribution and bands at the latest date.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots of the team.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``What, Value`` rows.
+    """
+    last = latest(snapshots)
+    q = last["ssi"].quantile([0.25, 0.5, 0.75])
+    bands = pd.cut(last["ssi"].round(), [-1, 30, 50, 70, 100],
+                   labels=["0–30", "31–50", "51–70", "71+"]).value_counts().sort_index()
+    rows = [("Members", f"{last['member_id'].nunique()}"),
+            ("Snapshots", f"{len(snapshots)} from {snapshots['date'].min():%d %b %Y} to "
+                          f"{snapshots['date'].max():%d %b %Y}"),
+            ("Median SSI (latest)", f"{q[0.5]:.1f} (half the team between {q[0.25]:.1f} and "
+                                    f"{q[0.75]:.1f})"),
+            ("Members per band", ", ".join(f"{k}: {v}" for k, v in bands.items()))]
+    for p in PILLARS:
+        rows.append((f"Median {PILLAR_LABELS[p]}", f"{last[p].median():.2f} of 25"))
+    return pd.DataFrame(rows, columns=["What", "Value"])
+
+
+def movers(snapshots: pd.DataFrame, names: dict[str, str], *, periods: int = 3,
+           top: int = 5) -> pd.DataFrame:
+    """Biggest SSI changes over the last ``periods`` snapshots per member (up and down).
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots (one per member and period for period sources).
+    names : dict
+        From :func:`display_names`.
+    periods : int
+        How many snapshots back to compare with.
+    top : int
+        Members shown in each direction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Direction, Member, From, To, Change``.
+    """
+    s = snapshots.sort_values(["member_id", "date"])
+    now = s.groupby("member_id").tail(1).set_index("member_id")
+    then = s.groupby("member_id").nth(-1 - periods).set_index("member_id")
+    both = now[["ssi", "date"]].join(then[["ssi", "date"]], rsuffix="_then", how="inner")
+    both["change"] = both["ssi"] - both["ssi_then"]
+    up = both.sort_values(["change", "ssi"], ascending=[False, False]).head(top)
+    down = both.sort_values(["change", "ssi"], ascending=[True, True]).head(top)
+    rows = []
+    for direction, part in (("up", up[up["change"] > 0]), ("down", down[down["change"] < 0])):
+        for m, r in part.iterrows():
+            rows.append({"Direction": direction, "Member": names[m],
+                         "From": f"{r['ssi_then']:.1f} ({r['date_then']:%b %Y})",
+                         "To": f"{r['ssi']:.1f} ({r['date']:%b %Y})",
+                         "Change": f"{r['change']:+.1f}"})
+    return pd.DataFrame(rows, columns=["Direction", "Member", "From", "To", "Change"])
+
+
+def leaderboard(snapshots: pd.DataFrame, names: dict[str, str], *, top: int = 10) -> pd.DataFrame:
+    """The members with the highest latest SSI, with their pillars.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Cleaned snapshots.
+    names : dict
+        From :func:`display_names`.
+    top : int
+        How many members.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    last = latest(snapshots).sort_values(["ssi", "member_id"], ascending=[False, True]).head(top)
+    out = pd.DataFrame({"Rank": np.arange(1, len(last) + 1),
+                        "Member": [names[m] for m in last["member_id"]],
+                        "SSI": last["ssi"].round(1).to_numpy()})
+    for p in PILLARS:
+        out[PILLAR_LABELS[p]] = last[p].round(2).to_numpy()
+    return out
+
+
+def coverage(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, str]
+             ) -> pd.DataFrame:
+    """Data per member: snapshots, first and last date, activity rows.
+
+    Parameters
+    ----------
+    snapshots, activity : pandas.DataFrame
+        Cleaned snapshots and activity of the team.
+    names : dict
+        From :func:`display_names`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    g = snapshots.groupby("member_id")["date"]
+    a = activity.groupby("member_id")["date"].nunique()
+    out = pd.DataFrame({"Snapshots": g.size(), "First": g.min().dt.strftime("%b %Y"),
+                        "Last": g.max().dt.strftime("%b %Y")})
+    out["Periods with activity"] = a.reindex(out.index).fillna(0).astype(int)
+    out.insert(0, "Member", [names[m] for m in out.index])
+    return out.sort_values("Member").reset_index(drop=True)
+
+
+def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
+                   freq: str = "M", coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each member's own effect for chosen pairs, shrunk toward the team's pooled value.
+
+    Per member, the pillar's change is regressed on the activity this period and the
+    period before (batched normal equations, no loop over members); the cumulative effect
+    is then shrunk by ``tau² / (tau² + se²)`` toward the random-effects mean.
+
+    Parameters
+    ----------
+    snapshots, activity : pandas.DataFrame
+        Cleaned snapshots and activity.
+    pairs : list of (str, str)
+        ``(activity, pillar)`` pairs.
+    freq : {"W", "M"}
+        Period.
+    coverage : pandas.DataFrame, optional
+        Activity coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``activity, pillar, member_id, estimate, se, shrunk, pooled, tau``.
+    """
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    out = []
+    acts = sorted({a for a, _ in pairs})
+    if not acts:
+        return pd.DataFrame(columns=["activity", "pillar", "member_id", "estimate", "se",
+                                     "shrunk", "pooled", "tau"])
+    panel = align(snapshots, activity, freq=freq, max_lag=1, activities=acts,
+                  coverage=coverage)
+    panel = panel[panel["usable"]]
+    for a, p in pairs:
+        d = panel.dropna(subset=[f"d_{p}", f"{a}_l0", f"{a}_l1"])
+        codes, members = pd.factorize(d["member_id"], sort=True)
+        X = np.column_stack([np.ones(len(d)), d[f"{a}_l0"], d[f"{a}_l1"]])
+        y = d[f"d_{p}"].to_numpy(float)
+        G, k = len(members), 3
+        XtX = np.zeros((G, k, k))
+        Xty = np.zeros((G, k))
+        for i in range(k):
+            Xty[:, i] = np.bincount(codes, X[:, i] * y, minlength=G)
+            for j in range(k):
+                XtX[:, i, j] = np.bincount(codes, X[:, i] * X[:, j], minlength=G)
+        n = np.bincount(codes, minlength=G)
+        ok = (np.linalg.matrix_rank(XtX) == k) & (n > k + 2)
+        beta = np.full((G, k), np.nan)
+        beta[ok] = np.linalg.solve(XtX[ok], Xty[ok][..., None])[..., 0]
+        resid = y - np.einsum("ij,ij->i", X, np.nan_to_num(beta[codes]))
+        s2 = np.bincount(codes, resid**2, minlength=G) / np.maximum(n - k, 1)
+        inv = np.full_like(XtX, np.nan)
+        inv[ok] = np.linalg.inv(XtX[ok])
+        R = np.array([0, 1, 1.0])
+        est = beta @ R
+        se = np.sqrt(s2 * np.einsum("i,gij,j->g", R, inv, R))
+        good = ok & np.isfinite(se) & (se > 0)
+        if good.sum() < 2:
+            continue
+        res = combine_effects(est[good], se[good] ** 2, method_re="iterated")
+        pooled, tau2 = float(res.mean_effect_re), float(res.tau2)
+        w = tau2 / (tau2 + se[good] ** 2)
+        out.append(pd.DataFrame({"activity": a, "pillar": p, "member_id": members[good],
+                                 "estimate": est[good], "se": se[good],
+                                 "shrunk": pooled + w * (est[good] - pooled),
+                                 "pooled": pooled, "tau": np.sqrt(tau2)}))
+    cols = ["activity", "pillar", "member_id", "estimate", "se", "shrunk", "pooled", "tau"]
+    return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+
+def spread_sentences(spread: pd.DataFrame) -> list[str]:
+    """Describe how much members differ in each pair's effect.
+
+    Parameters
+    ----------
+    spread : pandas.DataFrame
+        Output of :func:`member_effects`.
+
+    Returns
+    -------
+    list of str
+    """
+    from .schema import ACTIVITY_LABELS
+
+    out = []
+    for (a, p), g in spread.groupby(["activity", "pillar"], sort=False):
+        lo, hi = g["shrunk"].quantile([0.1, 0.9])
+        out.append(f"{ACTIVITY_LABELS.get(a, a).capitalize()} → {PILLAR_LABELS[p]}: team "
+                   f"{g['pooled'].iloc[0]:+.3f} per action; for most members (80%) between "
+                   f"{lo:+.3f} and {hi:+.3f} (spread between members {g['tau'].iloc[0]:.3f}).")
+    return out
+
+
+__all__ = ["display_names", "overview", "movers", "leaderboard", "coverage", "member_effects",
+           "spread_sentences", "latest"]
