@@ -372,7 +372,16 @@ def _run_one(spec: ReportSpec, out: str) -> ReportStatus:
     if "tables_dir" in notebook_parameters(spec.notebook) and not params.get("tables_dir"):
         params["tables_dir"] = str(out_dir / f"{spec.name}-tables")
     try:
-        nb = execute(spec.notebook, out_dir / f"{spec.name}.ipynb", params)
+        for attempt in range(3):
+            try:
+                nb = execute(spec.notebook, out_dir / f"{spec.name}.ipynb", params)
+                break
+            except RuntimeError as exc:
+                # parallel kernels can race for a TCP port ("Kernel died before replying");
+                # starting the kernel again is safe: nothing was executed or written
+                if "Kernel died" not in str(exc) or attempt == 2:
+                    raise
+                time.sleep(0.5 + attempt)
         page = to_html(nb, title=spec.title)
         atomic_write(out_dir / f"{spec.name}.html",
                      lambda t: t.write_text(page, encoding="utf-8"))
