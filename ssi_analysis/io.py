@@ -151,6 +151,33 @@ def _parse_dates(values: pd.Series, source: Source, column: str, line: list[int]
     return result
 
 
+def _day_formats(values: pd.Series, source: Source, column: str, line: list[int]
+                 ) -> tuple[str, ...]:
+    """Date formats for a hand-kept date column; refuses ambiguous day/month orders.
+
+    ``12/03/2026`` could be 12 March or 3 December: the whole column decides (a first part
+    above 12 means day first, a second part above 12 means month first); a column where
+    neither occurs is ambiguous and refused.
+    """
+    s = values.astype(str).str.strip()
+    parts = s.str.extract(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$").astype(float)
+    slashed = parts[0].notna()
+    if not slashed.any():
+        return ("%Y-%m-%d", "%Y/%m/%d")
+    first, second = parts.loc[slashed, 0], parts.loc[slashed, 1]
+    if (first > 12).any():
+        return ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d/%m/%y")
+    if (second > 12).any():
+        return ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+    unclear = slashed & (parts[0] != parts[1])
+    if unclear.any():
+        i = int(np.flatnonzero(unclear.to_numpy())[0])
+        raise DataError(f"the date {values.iloc[i]!r} is ambiguous (day/month or month/day?); "
+                        "write dates as YYYY-MM-DD", path=source.name, row=line[i],
+                        column=column)
+    return ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+
+
 # ----------------------------------------------------------------------------- snapshots
 
 _SNAPSHOT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -416,6 +443,8 @@ def _read_html_snapshot(text: str, source: Source, tz: str) -> pd.DataFrame:
 
 def _read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     raw = _read_table(text, source)
+    if raw.empty:
+        raise DataError("has a header but no rows", path=source.name, row=2)
     rename = {}
     for col in raw.columns:
         canon = _SNAPSHOT_LOOKUP.get(_norm(col))
@@ -430,8 +459,9 @@ def _read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     if "member_id" in df:
         out["member_id"] = df["member_id"].astype(str).str.strip()
-    dates = _parse_dates(df["date"].astype(str).str.slice(0, 10), source, "date",
-                         raw.attrs["line"], ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y"))
+    day = df["date"].astype(str).str.strip().str.slice(0, 10)
+    dates = _parse_dates(day, source, "date", raw.attrs["line"],
+                         _day_formats(day, source, "date", raw.attrs["line"]))
     if dates.isna().any():
         i = int(np.flatnonzero(dates.isna().to_numpy())[0])
         raise DataError("the date is empty", path=source.name, row=raw.attrs["line"][i],
@@ -815,8 +845,9 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
     cols = {c: _norm(c) for c in raw.columns}
     df = raw.rename(columns=cols)
     acts = [c for c in df.columns if c in ACTIVITIES]
-    dates = _parse_dates(df["date"].astype(str).str.slice(0, 10), source, "date",
-                         raw.attrs["line"], ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"))
+    day = df["date"].astype(str).str.strip().str.slice(0, 10)
+    dates = _parse_dates(day, source, "date", raw.attrs["line"],
+                         _day_formats(day, source, "date", raw.attrs["line"]))
     members = (df["member_id"].astype(str).str.strip() if "member_id" in df
                else pd.Series(member_id, index=df.index))
     frames, coverage = [], []
@@ -1081,7 +1112,7 @@ def load_annotations(*paths: PathLike) -> pd.DataFrame:
             continue
         df = _read_table(text, source).rename(columns=_norm)
         dates = _parse_dates(df["date"], source, "date", df.attrs["line"],
-                             ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"))
+                             _day_formats(df["date"], source, "date", df.attrs["line"]))
         member = (df["member_id"].astype(str).str.strip().replace("", None)
                   if "member_id" in df else pd.Series(None, index=df.index, dtype=object))
         rows.append(pd.DataFrame({"member_id": member.astype(object), "date": dates,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import __version__
 from .clean import clean_snapshots
-from .errors import NoDataFoundError
+from .errors import DataError, NoDataFoundError
 from .io import (
     _empty_activity,
     activity_coverage,
@@ -78,6 +78,18 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     snaps = load_snapshots(*paths, member_id=member_id, tz=tz)
     notes = load_annotations(*paths)
     result = clean_snapshots(snaps, as_of=as_of, annotations=notes)
+    if result.snapshots.empty:
+        reasons = result.log[result.log["action"] == "dropped"]["rule"].value_counts()
+        why = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in reasons.items())
+        dropped = result.log[(result.log["action"] == "dropped")
+                             & (result.log["rule"] != "missing_pillar")]
+        first = (dropped.iloc[0] if len(dropped) else
+                 result.log.iloc[0] if len(result.log) else None)
+        raise DataError(f"none of the {len(snaps)} snapshots is usable ({why}); e.g. "
+                        f"{first['detail'] if first is not None else ''}",
+                        path=str(first["source"]).split(" [")[0] if first is not None else None)
+    for stale in out.glob(".*.tmp*") if out.exists() else []:
+        stale.unlink(missing_ok=True)   # left by a run that was killed mid-write
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz)
     except NoDataFoundError:

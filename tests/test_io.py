@@ -115,13 +115,25 @@ def test_canonical_and_wide_csv_spellings(tmp_path):
         "ana,2026-01-05,40.5,10,10,10.5,10,Top 5%\n")
     (tmp_path / "b.csv").write_text(
         "\ufeffDate;Overall;Establish your professional brand;Find the right people;"
-        "Engage with insights;Build relationships\r\n05/01/2026;41,5;10,5;10;11;10\r\n")
+        "Engage with insights;Build relationships\r\n15/01/2026;41,5;10,5;10;11;10\r\n")
     s = load_snapshots(tmp_path, member_id="bo")
     ana = s[s["member_id"] == "ana"].iloc[0]
     bo = s[s["member_id"] == "bo"].iloc[0]
     assert ana["industry_rank"] == 5
     assert bo["ssi"] == 41.5 and bo["brand"] == 10.5
-    assert bo["date"] == pd.Timestamp("2026-01-05")
+    assert bo["date"] == pd.Timestamp("2026-01-15")
+
+
+def test_ambiguous_day_month_order_is_refused_unless_the_column_decides(tmp_path):
+    head = "date,ssi,brand,people,insights,relationships\n"
+    (tmp_path / "a.csv").write_text(head + "03/04/2026,40,10,10,10,10\n")
+    with pytest.raises(DataError, match=r"a\.csv, row 2, column date: the date '03/04/2026' is "
+                                        "ambiguous"):
+        load_snapshots(tmp_path / "a.csv")
+    (tmp_path / "b.csv").write_text(head + "03/04/2026,40,10,10,10,10\n"
+                                    "03/25/2026,40,10,10,10,10\n")
+    assert list(load_snapshots(tmp_path / "b.csv")["date"].dt.strftime("%m-%d")) == [
+        "03-04", "03-25"]
 
 
 def test_zip_export_with_suffixed_names_and_quirks(tmp_path):
