@@ -111,6 +111,9 @@ def window_counts(
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     cov = activity_coverage(activity) if coverage is None else coverage
+    # a plain frame without attrs: pandas deep-copies attrs on every operation
+    activity = pd.DataFrame({c: activity[c].to_numpy() for c in ("member_id", "date",
+                                                                   "activity", "count")})
     if activities is None:
         activities = sorted(set(cov["activity"]) | set(activity["activity"].unique()))
     out = changes.copy()
@@ -119,7 +122,8 @@ def window_counts(
             for k in range(max_lag + 1):
                 out[f"{a}_l{k}"] = pd.Series(dtype=float)
         return out
-    members = pd.Index(sorted(set(out["member_id"]) | set(activity["member_id"])))
+    members = pd.Index(np.union1d(out["member_id"].unique().astype(str),
+                                  activity["member_id"].unique().astype(str)))
     wi = members.get_indexer(out["member_id"])
     t1_dates = [out["date"]]
     t0_dates = [out["prev_date"]]

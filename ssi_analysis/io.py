@@ -508,6 +508,38 @@ def _csv_rows(text: str, source: Source) -> list[list[str]]:
         raise DataError(f"is not a readable CSV file ({exc})", path=source.name) from None
 
 
+_FAST_MIN_BYTES = 2_000_000
+
+
+def _fast_csv(data: bytes, source: Source, numeric: list[str]) -> pd.DataFrame | None:
+    """Read a large canonical CSV with pyarrow (columns by name, ISO dates, numbers).
+
+    Returns None when the file is not exactly that (then the careful reader runs and
+    reports the first bad cell by row and column).
+    """
+    if len(data) < _FAST_MIN_BYTES:
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = _header(data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff"))
+    names = [h.strip() for h in header]
+    if "date" not in names or any(_norm(n) != n for n in names):
+        return None
+    types = {n: pa.float64() for n in names if n in numeric}
+    types.update({"member_id": pa.string(), "date": pa.date32()})
+    try:
+        table = pacsv.read_csv(pa.BufferReader(data), convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    df = table.to_pandas()
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    if "member_id" in df:
+        df["member_id"] = df["member_id"].astype(str)
+    return df
+
+
 def _sniff_snapshot_reader(source: Source, text: str) -> Callable | None:
     head = text.lstrip()[:2000]
     if head.startswith(("{", "[")):
@@ -548,6 +580,11 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
         return None
     if not data.strip():
         raise DataError("is empty", path=source.name)
+    fast = _fast_csv(data, source, list(_NUMERIC_SNAPSHOT)) if lower.endswith(".csv") else None
+    if fast is not None and set(PILLARS) <= set(fast.columns):
+        if "ssi" not in fast:
+            fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
+        return fast.assign(source=f"{source.short} [snapshot csv]")
     text = decode_text(data, source)
     reader = _sniff_snapshot_reader(source, text)
     if reader is None:
@@ -869,6 +906,31 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
     return frames, coverage
 
 
+def _fast_activity(df: pd.DataFrame, source: Source, member_id: str) -> tuple[list, list]:
+    """Wide canonical activity (already typed) → long counts and coverage, vectorised."""
+    acts = [c for c in df.columns if c in ACTIVITIES]
+    members = df["member_id"] if "member_id" in df else pd.Series(member_id, index=df.index)
+    label = f"{source.short} [activity csv]"
+    vals = df[acts].to_numpy(float)
+    bad = (vals < 0) | (np.nan_to_num(vals) % 1 != 0)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise DataError(f"expected a whole count of zero or more, found {vals[i, j]!r}",
+                        path=source.name, row=i + 2, column=acts[j])
+    codes, uniq = pd.factorize(members, sort=True)
+    frames, coverage = [], []
+    for j, a in enumerate(acts):
+        tracked = ~np.isnan(vals[:, j])
+        first = pd.Series(df["date"].to_numpy()[tracked]).groupby(codes[tracked]).agg(["min", "max"])
+        coverage += [{"member_id": uniq[k], "activity": a, "start": r["min"], "end": r["max"],
+                      "source": label, "granularity": "day"} for k, r in first.iterrows()]
+        pos = tracked & (np.nan_to_num(vals[:, j]) > 0)
+        frames.append(pd.DataFrame({"member_id": members.to_numpy()[pos],
+                                    "date": df["date"].to_numpy()[pos], "activity": a,
+                                    "count": vals[pos, j].astype("int64")}))
+    return frames, coverage
+
+
 def _is_activity_csv(text: str) -> bool:
     names = {_norm(h) for h in _header(text)}
     return "date" in names and bool(names & set(ACTIVITIES))
@@ -931,6 +993,13 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
                 continue
         else:
             if not data.strip():
+                continue
+            fast = _fast_csv(data, source, list(ACTIVITIES))
+            if fast is not None and set(fast.columns) & set(ACTIVITIES):
+                f, c = _fast_activity(fast, source, member)
+                frames += f
+                coverage += c
+                found = True
                 continue
             text = decode_text(data, source)
             if _is_activity_csv(text):

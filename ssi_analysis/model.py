@@ -89,8 +89,9 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-10,
 
 
 def _winsorize(x: pd.Series, member: pd.Series, q: float = 0.99) -> pd.Series:
-    cap = x.groupby(member).transform(lambda s: s.quantile(q))
-    return x.clip(upper=cap)
+    """Cap each member's values at their own ``q`` quantile (grouped, no Python loop)."""
+    cap = member.map(x.groupby(member.to_numpy()).quantile(q))
+    return x.clip(upper=cap.to_numpy())
 
 
 def _bh(p: np.ndarray) -> np.ndarray:
@@ -337,6 +338,8 @@ def _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha) -> None:
 
 def _prepare_panel(snapshots, activity, freq, max_lag, coverage):
     cov = activity_coverage(activity) if coverage is None else coverage
+    activity = pd.DataFrame({c: activity[c].to_numpy() for c in ("member_id", "date",
+                                                                   "activity", "count")})
     acts = _order_activities((set(cov["activity"]) | set(activity["activity"].unique()))
                              - set(NOT_MODELLED))
     panel = align(snapshots, activity, freq=freq, max_lag=max_lag, activities=acts,

@@ -178,10 +178,14 @@ def simulate_activity(
         accepted = rng.binomial(out["invitations_sent"], accept_p)
         # acceptance takes days to weeks (geometric, mean ~6 days, at most 4 weeks)
         wait = 0.15 * 0.85 ** np.arange(28)
-        delays = rng.multinomial(accepted, wait / wait.sum())
+        wait = wait / wait.sum()
         conn = np.zeros((n_members, n_days + len(wait)), dtype=np.int64)
-        for d in range(len(wait)):
-            conn[:, d : d + n_days] += delays[..., d]
+        remaining, left = accepted, 1.0
+        for d in range(len(wait)):   # multinomial by sequential binomials: no (N, D, 28) array
+            k = rng.binomial(remaining, min(1.0, wait[d] / left)) if left > 0 else remaining
+            conn[:, d : d + n_days] += k
+            remaining = remaining - k
+            left -= wait[d]
         incoming = rng.poisson(0.25 * rhythm * member_scale, size=(n_members, n_days))
         out["connections"] = (conn[:, :n_days] + incoming).astype(np.int32)
     return out
@@ -328,10 +332,13 @@ def _observe(levels, dates, member_ids, rng, *, tz, meas_sd, missing_p, outages_
     n_p, n_m, n_d = levels.shape
     keep = rng.random((n_m, n_d)) >= missing_p
     n_out = rng.poisson(outages_per_year * n_d / 365.0, size=n_m)
-    for i in range(n_m):
-        for _ in range(n_out[i]):
-            s = rng.integers(0, n_d)
-            keep[i, s : s + rng.integers(5, 21)] = False
+    who = np.repeat(np.arange(n_m), n_out)                 # outages, all members at once
+    begin = rng.integers(0, n_d, size=len(who))
+    length = rng.integers(5, 21, size=len(who))
+    edges = np.zeros((n_m, n_d + 1), dtype=np.int32)
+    np.add.at(edges, (who, begin), 1)
+    np.add.at(edges, (who, np.minimum(begin + length, n_d)), -1)
+    keep &= edges.cumsum(axis=1)[:, :n_d] == 0
     keep[:, -1] = True  # the tracker ran on the last day
     dup = (rng.random((n_m, n_d)) < duplicate_p) & keep
     mi, di = np.nonzero(keep)
@@ -756,6 +763,42 @@ def sample_data(seed: int = SAMPLE_SEED) -> SyntheticData:
                           steps={SAMPLE_OVERHAUL: ("brand", 2.5)},
                           industry_change=(SAMPLE_INDUSTRY_CHANGE,
                                            "IT Services and IT Consulting"))
+
+
+def write_canonical(data: SyntheticData, folder: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write a (team) history as the canonical CSVs: ``snapshots.csv`` and ``activity.csv``.
+
+    Parameters
+    ----------
+    data : SyntheticData
+        From :func:`make_synthetic`.
+    folder : str or os.PathLike
+        Destination (created).
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The two files.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    s = data.snapshots
+    snaps = pa.table({"member_id": s["member_id"].astype(str).to_numpy(),
+                      "date": s["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+                      "ssi": s["ssi"].round(4).to_numpy(),
+                      **{p: s[p].round(4).to_numpy() for p in PILLARS}})
+    pacsv.write_csv(snaps, out / "snapshots.csv")
+    wide = data.activity.pivot_table(index=["member_id", "date"], columns="activity",
+                                     values="count", aggfunc="sum", fill_value=0)
+    wide = wide.reset_index()
+    act = pa.table({"member_id": wide["member_id"].astype(str).to_numpy(),
+                    "date": wide["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+                    **{c: wide[c].to_numpy(np.int32) for c in wide.columns[2:]}})
+    pacsv.write_csv(act, out / "activity.csv")
+    return out / "snapshots.csv", out / "activity.csv"
 
 
 def write_sample(out: str | os.PathLike[str], *, seed: int = SAMPLE_SEED) -> Path:

@@ -1,0 +1,177 @@
+"""Team-scale benchmark: N members x 3 years, every stage timed against a floor.
+
+Run:  .venv/bin/python benchmarks/team_scale.py [--members 1000 10000] [--years 3]
+      [--baseline-members 100] [--reports 0|20]
+
+For each size it generates (or reuses, in benchmarks/_data/) the canonical CSVs with
+`ssi_analysis.synth`, then in a fresh process per size measures:
+  floor      reading the same snapshots CSV with pyarrow and sorting it by member and date
+  ingest     load_snapshots + load_activity (the kit's importers)
+  clean      clean_snapshots
+  align      weekly alignment (period changes + activity windows)
+  effects    estimate_effects for the four pillars (member + week fixed effects, clustered)
+and prints seconds, each as a ratio to the floor, the total and the peak memory. It also
+times a straightforward per-member pandas implementation of clean + align on a subset and
+prints the kit's speed-up over it per member. With --reports N it times N member reports
+run serially (--jobs 1) and in parallel (all cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / "_data"
+
+
+def generate(members: int, years: int) -> Path:
+    folder = DATA / f"team_{members}x{years}y"
+    if (folder / "activity.csv").exists():
+        return folder
+    from ssi_analysis.synth import make_synthetic, write_canonical
+
+    t = time.perf_counter()
+    start = "2023-01-01"
+    end = f"{2023 + years - 1}-12-31"
+    data = make_synthetic(members, start, end, seed=members)
+    write_canonical(data, folder)
+    print(f"  generated {members} members x {years} years in {time.perf_counter() - t:.1f} s "
+          f"({len(data.snapshots):,} snapshot rows, {len(data.activity):,} activity rows)")
+    return folder
+
+
+def measure(folder: Path) -> dict:
+    """Run in a fresh process: every stage of the pipeline, with the floor first."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.csv as pacsv
+
+    from ssi_analysis import clean_snapshots, estimate_effects, load_activity, load_snapshots
+    from ssi_analysis.features import align
+
+    out = {}
+    t = time.perf_counter()
+    table = pacsv.read_csv(folder / "snapshots.csv")
+    df = table.to_pandas().sort_values(["member_id", "date"], kind="stable")
+    out["floor"] = time.perf_counter() - t
+    del table, df
+    t = time.perf_counter()
+    snaps = load_snapshots(folder / "snapshots.csv")
+    act = load_activity(folder / "activity.csv")
+    out["ingest"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cleaned = clean_snapshots(snaps).snapshots
+    out["clean"] = time.perf_counter() - t
+    t = time.perf_counter()
+    panel = align(cleaned, act, max_lag=1)
+    out["align"] = time.perf_counter() - t
+    t = time.perf_counter()
+    eff = estimate_effects(cleaned, act)
+    out["effects"] = time.perf_counter() - t
+    out["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    out["rows"] = {"snapshots": len(snaps), "activity": len(act), "panel": len(panel)}
+    out["found"] = int(eff["verdict"].eq("likely positive").sum())
+    del np
+    return out
+
+
+def naive_per_member(folder: Path, n: int) -> tuple[float, int]:
+    """A straightforward per-member pandas implementation of clean + align (the baseline)."""
+    import pandas as pd
+
+    snaps = pd.read_csv(folder / "snapshots.csv", parse_dates=["date"])
+    act = pd.read_csv(folder / "activity.csv", parse_dates=["date"])
+    members = sorted(snaps["member_id"].unique())[:n]
+    acts = [c for c in act.columns if c not in ("member_id", "date")]
+    t = time.perf_counter()
+    for m in members:
+        s = snaps[snaps["member_id"] == m].sort_values("date").drop_duplicates("date", keep="last")
+        s = s[(s[["brand", "people", "insights", "relationships"]] >= 0).all(axis=1)]
+        wk = s.set_index("date").resample("W-SUN").last().dropna(subset=["brand"])
+        wk["prev"] = wk.index.to_series().shift(1)
+        a = act[act["member_id"] == m].set_index("date")[acts]
+        rows = []
+        for end, r in wk.iterrows():
+            if pd.isna(r["prev"]):
+                continue
+            window = a[(a.index > r["prev"]) & (a.index <= end)].sum()
+            rows.append(window)
+    return time.perf_counter() - t, len(members)
+
+
+def reports(n: int) -> dict:
+    """Time N member reports serially and in parallel (the sample member, n copies)."""
+    import tempfile
+
+    from ssi_analysis import paths
+
+    tmp = Path(tempfile.mkdtemp())
+    processed = paths.PROCESSED_DIR
+    cfg = tmp / "r.yml"
+    cfg.write_text("reports:\n" + "".join(
+        f"  - name: m{i:02d}\n    notebook: notebooks/member_report.ipynb\n"
+        f"    parameters: {{processed_dir: {processed}, tz: Europe/Berlin, max_lag: 1}}\n"
+        for i in range(n)))
+    res = {}
+    for label, jobs in (("serial", 1), ("parallel", 0)):
+        t = time.perf_counter()
+        cmd = [sys.executable, "-m", "ssi_analysis", "report", "--config", str(cfg), "--out",
+               str(tmp / label), "--force"] + (["--jobs", str(jobs)] if jobs else [])
+        subprocess.run(cmd, check=True, capture_output=True)
+        res[label] = time.perf_counter() - t
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--baseline-members", type=int, default=100)
+    ap.add_argument("--reports", type=int, default=0)
+    ap.add_argument("--measure", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure))))
+        return
+    for n in args.members:
+        folder = generate(n, args.years)
+        r = subprocess.run([sys.executable, __file__, "--measure", str(folder)],
+                           capture_output=True, text=True)
+        if r.returncode:
+            print(r.stderr[-3000:])
+            raise SystemExit(1)
+        m = json.loads(r.stdout.strip().splitlines()[-1])
+        floor = m["floor"]
+        stages = ["ingest", "clean", "align", "effects"]
+        total = sum(m[s] for s in stages)
+        print(f"\n{n:,} members x {args.years} years: {m['rows']['snapshots']:,} snapshots, "
+              f"{m['rows']['activity']:,} activity rows, {m['rows']['panel']:,} member-weeks")
+        print(f"  {'stage':<22}{'seconds':>9}{'x floor':>9}")
+        print(f"  {'floor (pyarrow+sort)':<22}{floor:9.2f}{1:9.1f}")
+        for s in stages:
+            print(f"  {s:<22}{m[s]:9.2f}{m[s] / floor:9.1f}")
+        print(f"  {'ingest + clean':<22}{m['ingest'] + m['clean']:9.2f}"
+              f"{(m['ingest'] + m['clean']) / floor:9.1f}")
+        print(f"  {'total to effects':<22}{total:9.2f}{total / floor:9.1f}")
+        print(f"  peak memory {m['peak_gb']:.2f} GB; likely-positive findings: {m['found']}")
+        if args.baseline_members:
+            secs, k = naive_per_member(folder, args.baseline_members)
+            per_naive = secs / k
+            per_kit = (m["clean"] + m["align"]) / n
+            print(f"  per-member pandas loop (clean + align) on {k} members: {per_naive * 1000:.1f} "
+                  f"ms/member vs the kit's {per_kit * 1000:.2f} ms/member: "
+                  f"{per_naive / per_kit:.0f}x faster")
+    if args.reports:
+        r = reports(args.reports)
+        print(f"\n{args.reports} member reports: serial {r['serial']:.1f} s, parallel "
+              f"{r['parallel']:.1f} s ({r['serial'] / r['parallel']:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
