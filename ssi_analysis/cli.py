@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output folder (default: reports)")
     rep.add_argument("--jobs", type=int, default=None, help="parallel reports (default: cores)")
     rep.add_argument("--force", action="store_true", help="rerun unchanged reports too")
+    syn = sub.add_parser("synth", help="write a synthetic team as canonical CSVs (benchmarks)")
+    syn.add_argument("--members", type=int, default=1000)
+    syn.add_argument("--start", default="2023-01-01")
+    syn.add_argument("--end", default="2025-12-31")
+    syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("--out", required=True, help="output folder (not under data/raw)")
     sam = sub.add_parser("sample", help="regenerate the bundled synthetic sample")
     sam.add_argument("--out", default=None, help="output folder (default: data/raw/sample)")
     sam.add_argument("--seed", type=int, default=None, help="generator seed")
@@ -73,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"open {out / 'index.html'}")
             if failed:
                 return 1
+        elif args.command == "synth":
+            from .synth import make_synthetic, write_canonical
+
+            if paths.is_under_raw(args.out):
+                raise DataError("refusing to write inside data/raw (raw data is never modified)",
+                                path=args.out)
+            data = make_synthetic(args.members, args.start, args.end, seed=args.seed)
+            snaps, act = write_canonical(data, args.out)
+            print(f"wrote {snaps} and {act}")
         elif args.command == "sample":
             from .synth import SAMPLE_SEED, write_sample
 

@@ -258,3 +258,17 @@ def test_help_notebook_documents_every_parameter():
             line = next(ln for ln in r.stdout.splitlines() if ln.strip().startswith(name + ":"))
             assert "(default" in line
         assert "Unable to parse" not in r.stderr + r.stdout
+
+
+def test_cli_synth_writes_canonical_csvs_that_ingest(tmp_path):
+    r = _cli("synth", "--members", "3", "--start", "2025-01-01", "--end", "2025-03-31",
+             "--out", str(tmp_path / "team"))
+    assert r.returncode == 0, r.stderr
+    from ssi_analysis import load_activity, load_snapshots
+
+    s = load_snapshots(tmp_path / "team" / "snapshots.csv")
+    a = load_activity(tmp_path / "team" / "activity.csv")
+    assert sorted(s["member_id"].unique()) == ["m0001", "m0002", "m0003"]
+    assert {"posts", "comments"} <= set(a["activity"])
+    r = _cli("synth", "--members", "2", "--out", str(paths.RAW_DIR / "x"))
+    assert r.returncode == 2 and "never modified" in r.stderr
