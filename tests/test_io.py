@@ -263,3 +263,49 @@ def test_json_parser_raises_only_data_error(tmp_path, body):
         load_snapshots(f)
     except DataError:
         pass
+
+
+_num = st.one_of(st.integers(0, 25).map(str), st.floats(0, 25, allow_nan=False).map(
+    lambda x: f"{x:.4f}"), st.just(""))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 60), _num, _num,
+                               _num, _num, _num), min_size=1, max_size=15),
+       counts=st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 60),
+                                 st.integers(0, 9), st.one_of(st.integers(0, 5).map(str),
+                                                              st.just(""))),
+                       min_size=1, max_size=15))
+def test_fast_csv_path_equals_the_careful_reader(tmp_path, monkeypatch, rows, counts):
+    """The pyarrow path for large canonical CSVs gives exactly what the careful reader gives."""
+    import ssi_analysis.io as sio
+
+    day = pd.Timestamp("2026-01-01")
+    snap = "member_id,date,ssi,brand,people,insights,relationships\n" + "".join(
+        f"{m},{(day + pd.Timedelta(days=d)):%Y-%m-%d},{s},{b},{p},{i},{r}\n"
+        for m, d, s, b, p, i, r in rows)
+    act = "member_id,date,posts,comments\n" + "".join(
+        f"{m},{(day + pd.Timedelta(days=d)):%Y-%m-%d},{p},{c}\n" for m, d, p, c in counts)
+    (tmp_path / "snapshots.csv").write_text(snap)
+    (tmp_path / "activity.csv").write_text(act)
+
+    def both(loader, f):
+        out = []
+        for threshold in (10**12, 0):          # careful reader, then the fast path
+            monkeypatch.setattr(sio, "_FAST_MIN_BYTES", threshold)
+            try:
+                out.append(loader(tmp_path / f))
+            except DataError as exc:
+                out.append(type(exc))
+        return out
+
+    careful, fast = both(load_snapshots, "snapshots.csv")
+    if isinstance(careful, pd.DataFrame) and isinstance(fast, pd.DataFrame):
+        cols = ["member_id", "date", "ssi", "brand", "people", "insights", "relationships"]
+        pd.testing.assert_frame_equal(careful[cols], fast[cols], check_dtype=False)
+    careful, fast = both(load_activity, "activity.csv")
+    assert type(careful) is type(fast)
+    if isinstance(careful, pd.DataFrame):
+        pd.testing.assert_frame_equal(careful, fast, check_dtype=False)
+        assert activity_coverage(careful).equals(activity_coverage(fast))
