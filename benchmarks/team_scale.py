@@ -9,7 +9,8 @@ For each size it generates (or reuses, in benchmarks/_data/) the canonical CSVs 
   ingest     load_snapshots + load_activity (the kit's importers)
   clean      clean_snapshots
   align      weekly alignment (period changes + activity windows)
-  effects    estimate_effects for the four pillars (member + week fixed effects, clustered)
+  effects    estimate_effects for the four pillars (member + week fixed effects, clustered),
+             on the panel aligned in the previous stage
 and prints seconds, each as a ratio to the floor, the total and the peak memory. It also
 times a straightforward per-member pandas implementation of clean + align on a subset and
 prints the kit's speed-up over it per member. With --reports N it times N member reports
@@ -72,7 +73,7 @@ def measure(folder: Path) -> dict:
     panel = align(cleaned, act, max_lag=1)
     out["align"] = time.perf_counter() - t
     t = time.perf_counter()
-    eff = estimate_effects(cleaned, act)
+    eff = estimate_effects(cleaned, act, panel=panel)
     out["effects"] = time.perf_counter() - t
     out["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     out["rows"] = {"snapshots": len(snaps), "activity": len(act), "panel": len(panel)}

@@ -50,7 +50,7 @@ def _order_activities(names) -> list[str]:
     return known + sorted(set(names) - set(known))
 
 
-def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-10,
+def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
                    max_iter: int = 500) -> np.ndarray:
     """Remove member and period means from every column (alternating projections).
 
@@ -252,9 +252,10 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         x0 = data[lag_cols[a][0]]
         fit.typical[a] = max(1.0, float(x0.quantile(0.75) - x0.quantile(0.25)))
     X_all = data[cols].copy()
-    if winsorize:
-        for c in cols:
-            X_all[c] = _winsorize(X_all[c], data["member_id"], winsorize)
+    if winsorize:   # every column at once: one grouped quantile, no loop over members
+        caps = X_all.groupby(data["member_id"].to_numpy()).quantile(winsorize)
+        X_all = X_all.clip(upper=caps.reindex(data["member_id"].to_numpy()).to_numpy(),
+                           axis=None)
     y_all = data[f"d_{pillar}"].to_numpy(float)
     if 1 < fit.n_members < MIN_CLUSTERS:
         fit.method = "per-member fits combined (random effects)"
@@ -386,12 +387,19 @@ def _missing_share(panel: pd.DataFrame, freq: str) -> float:
 
 
 def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, winsorize,
-             breaks=None):
+             breaks=None, panel=None):
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
-    panel, acts = _prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    if panel is None:
+        panel, acts = _prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    else:   # aligned once by the caller (features.align with the same freq and lags)
+        acts = _order_activities({c.rsplit("_l", 1)[0] for c in panel.columns
+                                  if c.rsplit("_l", 1)[-1].isdigit() and "_l" in c}
+                                 - set(NOT_MODELLED))
+        if any(f"{a}_l{max_lag}" not in panel for a in acts):
+            raise ValueError(f"the panel was aligned with fewer than {max_lag} lags")
     panel, n_breaks = drop_breaks(panel, breaks)
     panel.attrs["missing_share"] = _missing_share(panel, freq)
     panel.attrs["freq"] = freq.upper()
@@ -431,6 +439,7 @@ def estimate_effects(
     winsorize: float | None = 0.99,
     coverage: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
+    panel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Estimate how each activity relates to each pillar's change (cumulative over lags).
 
@@ -462,6 +471,9 @@ def estimate_effects(
     breaks : pandas.DataFrame, optional
         ``member_id, date`` of breaks in the series (level shifts, formula changes, e.g.
         from the cleaning log); periods containing one are left out of the model.
+    panel : pandas.DataFrame, optional
+        The output of :func:`ssi_analysis.align` for the same ``freq`` and at least
+        ``max_lag`` lags, to skip aligning again (large teams).
 
     Returns
     -------
@@ -478,7 +490,7 @@ def estimate_effects(
         Fewer than 26 usable period changes, or no activity at all.
     """
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
-                          winsorize, breaks)
+                          winsorize, breaks, panel)
     rows = []
     merged = list(dict.fromkeys(name for fit in fits for name in fit.merged))
     for fit in fits:

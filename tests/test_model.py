@@ -166,3 +166,16 @@ def test_invalid_options():
         estimate_effects(d.snapshots, d.activity, freq="D")
     with pytest.raises(ValueError, match="alpha"):
         estimate_effects(d.snapshots, d.activity, alpha=2)
+
+
+def test_precomputed_panel_gives_the_same_table():
+    from ssi_analysis import align
+
+    d = make_linear_panel(25, 40, effects={("posts", "insights"): 0.15}, seed=12,
+                          member_drift_sd=0.1)
+    direct = estimate_effects(d.snapshots, d.activity, headroom=WIDE)
+    panel = align(d.snapshots, d.activity, max_lag=1)
+    reused = estimate_effects(d.snapshots, d.activity, headroom=WIDE, panel=panel)
+    pd.testing.assert_frame_equal(direct, reused)
+    with pytest.raises(ValueError, match="fewer than 2 lags"):
+        estimate_effects(d.snapshots, d.activity, max_lag=2, panel=panel)
