@@ -51,7 +51,6 @@ def generate(members: int, years: int) -> Path:
 def measure(folder: Path) -> dict:
     """Run in a fresh process: every stage of the pipeline, with the floor first."""
     import numpy as np
-    import pandas as pd
     import pyarrow.csv as pacsv
 
     from ssi_analysis import clean_snapshots, estimate_effects, load_activity, load_snapshots

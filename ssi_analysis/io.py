@@ -321,9 +321,8 @@ def _socialedge_record(parsed: dict) -> dict:
 
 def _stamp_from_name(source: Source, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """Return (local date, UTC capture time) encoded in a file name, if any."""
-    m = None
-    for m in _FILENAME_STAMP.finditer(source.basename):
-        pass
+    matches = list(_FILENAME_STAMP.finditer(source.basename))
+    m = matches[-1] if matches else None   # the last stamp in the name is the capture time
     if m is None:
         return None, None
     day = pd.Timestamp(m["date"])

@@ -128,7 +128,7 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
         stamp = stamp + " " + df[col["time"]].str.strip()
     names = {}
     if "raw" in col:
-        for t, st, r in zip(target[text], stamp[text], df.loc[text, col["raw"]], strict=True):
+        for st, r in zip(stamp[text], df.loc[text, col["raw"]], strict=True):
             names[st] = str(r).strip()
     target = target.where(~text)
     long = pd.DataFrame({"stamp": stamp, "target": target, "value": value})[target.notna()]

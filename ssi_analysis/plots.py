@@ -242,7 +242,7 @@ def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, perio
     for ax, p in zip(axes, PILLARS, strict=True):
         sub = effects[effects["pillar"] == p].set_index("activity").reindex(acts)
         ax.axvline(0, color="#666666", lw=0.8)
-        for yi, (a, r) in zip(y, sub.iterrows(), strict=True):
+        for yi, (_a, r) in zip(y, sub.iterrows(), strict=True):
             if np.isnan(r["estimate"]):
                 ax.text(0, yi, "n/a", ha="center", va="center", fontsize=8, color="#999999")
                 continue
