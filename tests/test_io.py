@@ -206,6 +206,22 @@ def test_bad_csv_names_file_row_column(tmp_path, content, expected):
     assert "\n" not in str(info.value)
 
 
+def test_globs_folders_and_zips_are_all_inputs(tmp_path, sample_member):
+    src = sorted((sample_member / "ssi" / "2026").glob("*.json"))[:6]
+    (tmp_path / "a").mkdir()
+    for f in src[:3]:
+        (tmp_path / "a" / f.name).write_bytes(f.read_bytes())
+    with zipfile.ZipFile(tmp_path / "more.zip", "w") as zf:
+        for f in src[3:]:
+            zf.write(f, f.name)
+    got = load_snapshots(str(tmp_path / "a" / "salesApiSsi_*.json"), tmp_path / "more.zip",
+                         tz="Europe/Berlin")
+    assert len(got) == 6
+    assert got["source"].str.startswith(("salesApiSsi_", "more.zip/")).all()
+    with pytest.raises(DataError, match="the pattern matches no file"):
+        load_snapshots(str(tmp_path / "nothing_*.json"))
+
+
 def test_truncated_json_and_missing_path(tmp_path):
     (tmp_path / "salesApiSsi_2026-01-01.json").write_text(json.dumps(PAYLOAD)[:50])
     with pytest.raises(DataError, match="not valid JSON"):

@@ -91,7 +91,9 @@ def test_report_shows_the_sample_findings(sample_report):
     page = (sample_report[0] / "member_report.html").read_text()
     for phrase in ("Where you stand", "Establish your professional brand", "Top ",
                    "What moved which pillar", "likely positive", "Data quality",
-                   "Each additional post in a week goes with"):
+                   "Each additional post in a week goes with", "Your pillars against your peers",
+                   "Next week", "out of bounds", "level shift", "peer group change",
+                   "Profile overhaul: new headline and photo", "Longest gaps"):
         assert phrase in page, phrase
 
 
@@ -272,3 +274,24 @@ def test_cli_synth_writes_canonical_csvs_that_ingest(tmp_path):
     assert {"posts", "comments"} <= set(a["activity"])
     r = _cli("synth", "--members", "2", "--out", str(paths.RAW_DIR / "x"))
     assert r.returncode == 2 and "never modified" in r.stderr
+
+
+def test_team_report_on_the_bundled_team(tmp_path):
+    from ssi_analysis.pipeline import ingest
+
+    ingest([paths.SAMPLE_DIR / "team"], tmp_path / "team")
+    cfg = tmp_path / "t.yml"
+    cfg.write_text("reports:\n  - name: team\n    notebook: notebooks/team_report.ipynb\n"
+                   f"    parameters: {{processed_dir: {tmp_path / 'team'}}}\n")
+    statuses = run_reports(cfg, tmp_path / "site", progress=False)
+    assert [s.status for s in statuses] == ["ok"], statuses[0].message
+    page = (tmp_path / "site" / "team.html").read_text()
+    for phrase in ("The team now", "Over time", "Movers and leaderboard", "How much members differ",
+                   "Data per member", "Each additional search in a month goes with",
+                   "Each additional InMail sent in a month goes with"):
+        assert phrase in page, phrase
+    assert len(re.findall(r'src="data:image/png;base64,', page)) >= 4
+    assert "@example.com" not in page and re.search(r"Member [0-9A-F]{6}", page)
+    tables = sorted(p.name for p in (tmp_path / "site" / "team-tables").iterdir())
+    assert tables == ["cleaning_log.csv", "effects.csv", "inputs.csv", "leaderboard.csv",
+                      "member_effects.csv"]
