@@ -214,10 +214,6 @@ _NUMERIC_SNAPSHOT = ("ssi", *PILLARS, "industry_rank", "network_rank", "industry
                      "network_ssi")
 
 
-def _empty_snapshots() -> pd.DataFrame:
-    return _finish_snapshots(pd.DataFrame({c: [] for c in SNAPSHOT_COLUMNS}))
-
-
 def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     """Give a snapshot frame the canonical columns, dtypes and order."""
     out = pd.DataFrame(index=df.index)

@@ -88,12 +88,6 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
     return X
 
 
-def _winsorize(x: pd.Series, member: pd.Series, q: float = 0.99) -> pd.Series:
-    """Cap each member's values at their own ``q`` quantile (grouped, no Python loop)."""
-    cap = member.map(x.groupby(member.to_numpy()).quantile(q))
-    return x.clip(upper=cap.to_numpy())
-
-
 def _bh(p: np.ndarray) -> np.ndarray:
     out = np.full(len(p), np.nan)
     ok = ~np.isnan(p)

@@ -89,6 +89,14 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
                      cov.reset_index(drop=True), t["ingest_log"], t["hours"])
 
 
+def _manifest(processed_dir: str | os.PathLike[str]) -> dict:
+    """The ``manifest.json`` that ingest wrote (empty when there is none)."""
+    import json
+
+    path = resolve(processed_dir) / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
     """Summarise the latest snapshot: score, band, pillars, ranks and peer averages.
 
@@ -462,7 +470,6 @@ def run_manifest(processed_dir: str | os.PathLike[str], parameters: dict) -> pd.
         ``Item, Value`` rows.
     """
     import hashlib
-    import json
     import platform
 
     import matplotlib
@@ -471,8 +478,7 @@ def run_manifest(processed_dir: str | os.PathLike[str], parameters: dict) -> pd.
 
     from . import __version__
 
-    path = resolve(processed_dir) / "manifest.json"
-    man = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    man = _manifest(processed_dir)
     inputs = man.get("inputs", [])
     digest = hashlib.sha256("".join(i["sha256"] for i in inputs).encode()).hexdigest()[:16]
     rows = [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
@@ -504,12 +510,7 @@ def tz_warning(processed_dir: str | os.PathLike[str], tz: str) -> str:
     str
         A warning sentence, or ``""`` when they agree (or ingest recorded none).
     """
-    import json
-
-    path = resolve(processed_dir) / "manifest.json"
-    if not path.exists():
-        return ""
-    used = json.loads(path.read_text(encoding="utf-8")).get("parameters", {}).get("tz")
+    used = _manifest(processed_dir).get("parameters", {}).get("tz")
     if used and used != tz:
         return (f"Note: the data were ingested with time zone {used}, but this report was asked "
                 f"for {tz}; days are counted in {used}. Re-run ingest with --tz {tz} to change it.")
@@ -765,8 +766,5 @@ def input_files(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
     pandas.DataFrame
         ``file, bytes, sha256``.
     """
-    import json
-
-    path = resolve(processed_dir) / "manifest.json"
-    man = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return pd.DataFrame(man.get("inputs", []), columns=["file", "bytes", "sha256"])
+    return pd.DataFrame(_manifest(processed_dir).get("inputs", []),
+                        columns=["file", "bytes", "sha256"])
