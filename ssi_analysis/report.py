@@ -45,7 +45,8 @@ class ReportSpec:
     for_each_member: bool = False
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> list[ReportSpec]:
+def load_config(path: str | os.PathLike[str] | None = None, *,
+                check_paths: bool = True) -> list[ReportSpec]:
     """Read a report configuration (YAML) and check it.
 
     The file holds ``reports:``, a list of ``{name, notebook, title, parameters}``;
@@ -55,6 +56,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> list[ReportSpec]:
     ----------
     path : str or os.PathLike, optional
         The configuration; default ``notebooks/reports.yml``.
+    check_paths : bool, default True
+        Also check that path parameters (``processed_dir``, ...) exist, so that a
+        scheduled run fails before starting a kernel. ``False`` checks the file alone
+        (useful before the first ingest).
 
     Returns
     -------
@@ -120,7 +125,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> list[ReportSpec]:
                 except ValueError:
                     raise DataError(f"{where}: parameter '{k}' must be a date YYYY-MM-DD or "
                                     f"empty, got {v!r}", path=p) from None
-            if k.endswith(_PATH_SUFFIXES) and isinstance(v, str) and v and k != "tables_dir":
+            if (check_paths and k.endswith(_PATH_SUFFIXES) and isinstance(v, str) and v
+                    and k != "tables_dir"):
                 if not resolve(v).exists():
                     raise DataError(f"{where}: parameter '{k}': {v} does not exist"
                                     + (" (run `ssi-analysis ingest` first)"
