@@ -53,50 +53,121 @@ def _log_rows(df: pd.DataFrame, mask, rule: str, action: str, detail) -> list[pd
     })]
 
 
-def _value_days_before(df: pd.DataFrame, days: int, tolerance: int) -> pd.DataFrame:
-    """Each row's pillar values ``days`` earlier (latest snapshot within ``tolerance``)."""
-    left = df[["member_id", "date"]].assign(_row=np.arange(len(df)),
-                                            target=df["date"] - pd.Timedelta(days=days))
-    right = df[["member_id", "date", *PILLARS]].rename(columns={"date": "target"})
-    left = left.sort_values("target", kind="stable")
-    right = right.sort_values("target", kind="stable")
-    m = pd.merge_asof(left, right, on="target", by="member_id", direction="backward",
-                      tolerance=pd.Timedelta(days=tolerance))
-    return m.sort_values("_row")[list(PILLARS)].set_axis(df.index)
+def _member_codes(member: pd.Series) -> np.ndarray:
+    """Integer codes of ``member`` in sorted order (``int64``), via pandas' factorize."""
+    codes, _ = pd.factorize(member, sort=True)
+    return codes.astype(np.int64)
 
 
-def _rolling_median(values: pd.Series, member: pd.Series, window: int) -> pd.Series:
-    """Trailing median per member (pandas' grouped rolling: no Python loop over members)."""
-    out = values.groupby(member.to_numpy(), sort=False).rolling(window, min_periods=3).median()
-    return out.droplevel(0).reindex(values.index)
+def _gshift(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """``values`` shifted by ``k`` rows within runs of equal ``codes`` (NaN across runs).
+
+    The frame must be sorted by member; ``k > 0`` looks back, ``k < 0`` ahead. The
+    vectorised equivalent of ``groupby(member).shift(k)`` for float arrays.
+    """
+    out = np.full(len(values), np.nan)
+    n = len(values)
+    if abs(k) >= n:
+        return out
+    if k > 0:
+        same = codes[k:] == codes[:-k]
+        out[k:] = np.where(same, values[:-k], np.nan)
+    elif k < 0:
+        same = codes[:k] == codes[-k:]
+        out[:k] = np.where(same, values[-k:], np.nan)
+    else:
+        out[:] = values
+    return out
 
 
-def _level_shifts(df: pd.DataFrame, *, threshold: float, window: int) -> dict:
-    """Find persisting steps and one-off spikes per member and pillar (vectorised)."""
+def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, back: int,
+                       tolerance: int) -> np.ndarray:
+    """Each row's values ``back`` days earlier: the latest row of the same member dated
+    at most ``back`` days before, and no more than ``back + tolerance`` days before.
+
+    The rows must be sorted by member and day (unique); ``values`` is (rows, columns).
+    Equivalent to a backward ``merge_asof`` by member with that tolerance, in one
+    ``searchsorted``.
+    """
+    span = int(days.max() - days.min()) + back + tolerance + 2 if len(days) else 1
+    key = codes * span + (days - days.min() if len(days) else days)
+    j = np.searchsorted(key, key - back, side="right") - 1
+    ok = (j >= 0)
+    j = np.clip(j, 0, None)
+    ok &= (codes[j] == codes) & (days[j] >= days - back - tolerance) & (days[j] <= days - back)
+    out = np.where(ok[:, None], values[j], np.nan)
+    return out
+
+
+def _rolling_median(values: np.ndarray, codes: np.ndarray, window: int, *,
+                    forward: bool = False, min_periods: int = 3,
+                    chunk: int = 1_000_000) -> np.ndarray:
+    """Trailing (or, with ``forward``, leading) median per member over ``window`` rows.
+
+    The rows must be sorted by member. NaN values are skipped; fewer than
+    ``min_periods`` values give NaN — as pandas' grouped ``rolling(window,
+    min_periods).median()``, but as one sort of a (rows, window) block per chunk.
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    if n == 0:
+        return out
+    pad = np.full(window - 1, np.nan)
+    pcodes = np.full(window - 1, -1, dtype=codes.dtype)
+    if forward:
+        v, c = np.concatenate([values, pad]), np.concatenate([codes, pcodes])
+    else:
+        v, c = np.concatenate([pad, values]), np.concatenate([pcodes, codes])
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        vw = np.lib.stride_tricks.sliding_window_view(v[lo:hi + window - 1], window)
+        cw = np.lib.stride_tricks.sliding_window_view(c[lo:hi + window - 1], window)
+        own = codes[lo:hi, None]
+        block = np.where(cw == own, vw, np.nan)
+        block.sort(axis=1)                          # NaN last
+        k = (~np.isnan(block)).sum(axis=1)
+        rows = np.arange(hi - lo)
+        lo_i, hi_i = np.maximum(k - 1, 0) // 2, np.maximum(k, 1) // 2
+        med = (block[rows, lo_i] + block[rows, np.minimum(hi_i, window - 1)]) / 2
+        med[k % 2 == 1] = block[rows, (k - 1) // 2][k % 2 == 1]
+        out[lo:hi] = np.where(k >= min_periods, med, np.nan)
+    return out
+
+
+def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
+                  threshold: float, window: int) -> dict:
+    """Find persisting steps and one-off spikes per member and pillar (vectorised).
+
+    ``df`` is sorted by member and date (one row per member-day); ``codes`` and
+    ``days`` are its member codes and day numbers.
+    """
     if len(df) < 3:
         return {}
-    grp = df.groupby("member_id", sort=False)
     mask = np.zeros(len(df), dtype=bool)
     spike = np.zeros(len(df), dtype=bool)
-    detail = pd.Series("", index=df.index, dtype=object)
-    rev = df.iloc[::-1]
-    for p in PILLARS:
-        d = grp[p].diff()
-        before = _rolling_median(grp[p].shift(1), df["member_id"], window)
-        after = _rolling_median(rev[p], rev["member_id"], window).reindex(df.index)
-        gap = df.groupby("member_id", sort=False)["date"].diff().dt.days
-        step = (d.abs() > threshold) & (gap <= 2)   # a step within a day or two, not a month
-        persists = (after - before).abs() > threshold * 0.75
-        back1 = (grp[p].shift(-1) - grp[p].shift(1)).abs() < threshold / 2
-        back2 = (grp[p].shift(-2) - grp[p].shift(1)).abs() < threshold / 2
-        is_shift = (step & persists).to_numpy()
-        is_spike = (step & ~persists & (back1 | back2)).to_numpy()
-        new = is_shift & ~mask
-        detail[new] = [f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
-                       for x, b, a in zip(d[new], before[new], after[new], strict=True)]
-        mask |= is_shift
-        spike |= is_spike & ~mask
-    return {"mask": mask, "spike": spike, "detail": lambda s: detail[s.index].tolist()}
+    detail = np.full(len(df), "", dtype=object)
+    gap = days - _gshift(days.astype(float), codes, 1)
+    with np.errstate(invalid="ignore"):
+        for p in PILLARS:
+            v = df[p].to_numpy(float)
+            prev = _gshift(v, codes, 1)
+            d = v - prev
+            before = _rolling_median(prev, codes, window)
+            after = _rolling_median(v, codes, window, forward=True)
+            step = (np.abs(d) > threshold) & (gap <= 2)   # within a day or two, not a month
+            persists = np.abs(after - before) > threshold * 0.75
+            back1 = np.abs(_gshift(v, codes, -1) - prev) < threshold / 2
+            back2 = np.abs(_gshift(v, codes, -2) - prev) < threshold / 2
+            is_shift = step & persists
+            is_spike = step & ~persists & (back1 | back2)
+            new = is_shift & ~mask
+            detail[new] = [f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
+                           for x, b, a in zip(d[new], before[new], after[new], strict=True)]
+            mask |= is_shift
+            spike |= is_spike & ~mask
+    pos = pd.Series(np.arange(len(df)), index=df.index)
+    return {"mask": mask, "spike": spike,
+            "detail": lambda s: detail[pos[s.index].to_numpy()].tolist()}
 
 
 def _formula_changes(df, shift_mask, *, min_members: int, min_share: float) -> list:
@@ -215,21 +286,38 @@ def clean_snapshots(
     if missing_cols:
         raise KeyError(f"snapshots lack the columns {missing_cols}; expected the canonical "
                        "snapshot table from load_snapshots")
-    df = snapshots.copy()
-    for c in SNAPSHOT_COLUMNS:
-        if c not in df:
-            df[c] = np.nan if c not in ("source", "industry") else ""
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]").dt.normalize()
+    if shift_window < 3:
+        raise ValueError(f"shift_window must be at least 3 snapshots, got {shift_window}")
+    # no defensive copy of the (possibly 25-column, 10-million-row) input: every step
+    # below builds new frames or columns, so the caller's frame is never changed
+    df = snapshots.reset_index(drop=True)   # a lazy view (copy-on-write), unique labels
+    missing_canon = [c for c in SNAPSHOT_COLUMNS if c not in df]
+    if missing_canon:
+        df = df.assign(**{c: (np.nan if c not in ("source", "industry") else "")
+                          for c in missing_canon})
+    date, changed = df["date"], False
+    if date.dtype != "datetime64[ns]":
+        date, changed = pd.to_datetime(date).astype("datetime64[ns]"), True
+    raw_ns = date.to_numpy()
+    if (raw_ns[~np.isnat(raw_ns)].view(np.int64) % 86_400_000_000_000).any():
+        date, changed = date.dt.normalize(), True
+    if changed:
+        df = df.assign(date=date)
     logs: list[pd.DataFrame] = []
     as_of_ts = (pd.Timestamp(as_of).normalize() if as_of is not None
                 else (df["date"].max() if len(df) else pd.Timestamp("2100-01-01")))
+
+    def keep(frame: pd.DataFrame, drop) -> pd.DataFrame:
+        """Filter rows only when something is dropped (a filter copies every column)."""
+        drop = np.asarray(drop, dtype=bool)
+        return frame[~drop] if drop.any() else frame
 
     bad = df["date"] > as_of_ts
     logs += _log_rows(df, bad, "future_date", "dropped",
                       f"date after the analysis date {as_of_ts:%Y-%m-%d}")
     old = df["date"] < SSI_EPOCH
     logs += _log_rows(df, old, "before_ssi", "dropped", "date before 2014, when SSI began")
-    df = df[~bad & ~old]
+    df = keep(df, (bad | old).to_numpy())
 
     limits = {**{p: PILLAR_MAX for p in PILLARS}, "ssi": SSI_MAX, "industry_rank": 100.0,
               "network_rank": 100.0, "industry_ssi": SSI_MAX, "network_ssi": SSI_MAX}
@@ -245,78 +333,100 @@ def clean_snapshots(
     nopillar = df[list(PILLARS)].isna().any(axis=1)
     logs += _log_rows(df, nopillar, "missing_pillar", "dropped",
                       "not all four pillar scores are present")
-    df = df[~nopillar]
+    df = keep(df, nopillar.to_numpy())
 
-    psum = df[list(PILLARS)].sum(axis=1)
+    pill = df[list(PILLARS)].to_numpy(float)
+    # the pillar sum in a fixed order (pandas' row sums depend on the frame's block layout)
+    psum = pd.Series(((pill[:, 0] + pill[:, 1]) + pill[:, 2]) + pill[:, 3], index=df.index)
     derive = df["ssi"].isna()
     logs += _log_rows(df, derive, "ssi_derived", "corrected", "SSI missing; sum of pillars used")
-    df = df.assign(ssi=df["ssi"].where(~derive, psum.round(4)))
+    ssi = df["ssi"].where(~derive, psum.round(4)) if derive.any() else df["ssi"]
 
-    integer_ssi = np.isclose(df["ssi"], df["ssi"].round())
+    integer_ssi = np.isclose(ssi, ssi.round())
     tol = np.where(integer_ssi, integer_sum_tolerance, sum_tolerance)
-    diff = (df["ssi"] - psum).abs()
+    diff = (ssi - psum).abs()
     mism = diff > tol + 1e-9
+    lowp = np.isclose(pill, np.round(pill)).all(axis=1)
+    df = df.assign(ssi=ssi, precision=np.where(lowp, "integer", "full"))
     logs += _log_rows(df, mism, "sum_mismatch", "flagged",
                       lambda s: [f"SSI {a:g} but pillars sum to {b:.3f}"
                                  for a, b in zip(s["ssi"], psum[s.index], strict=True)])
-    lowp = np.isclose(df[list(PILLARS)], df[list(PILLARS)].round()).all(axis=1)
-    df = df.assign(precision=np.where(lowp, "integer", "full"))
     logs += _log_rows(df, lowp, "low_precision", "flagged",
                       "whole-number pillar scores: changes under 1 point are invisible")
 
-    # duplicates: latest capture first, then the most precise source
-    df = df.assign(_prec=(df["precision"] == "full").astype(int),
-                   _cap=pd.to_datetime(df["captured_at"], utc=True))
-    df = df.sort_values(["member_id", "date", "_cap", "_prec", "source"], kind="stable",
-                        na_position="first")
-    dup = df.duplicated(["member_id", "date"], keep="last")
-    if dup.any():
-        kept = df[~dup].set_index(["member_id", "date"])
-        value_cols = ["ssi", *PILLARS]
+    # duplicates: latest capture first, then the most precise source. Sorting is by
+    # integer codes (one np.lexsort), and skipped when the rows are already in member,
+    # day order without repeats (a canonical CSV written by the kit).
+    codes = _member_codes(df["member_id"])
+    days = df["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    ordered = len(df) < 2 or bool(np.all(
+        (np.diff(codes) > 0) | ((np.diff(codes) == 0) & (np.diff(days) > 0))))
+    if not ordered:
+        cap_t = pd.to_datetime(df["captured_at"], utc=True).dt.tz_localize(None).to_numpy()
+        cap, cap_nat = cap_t.astype("datetime64[ns]").view(np.int64), np.isnat(cap_t)
+        src_codes, _ = pd.factorize(df["source"].astype(str), sort=True)
+        # na_position="first": a missing capture time sorts before any time
+        order = np.lexsort((src_codes, lowp[:] == False, cap, ~cap_nat, days, codes))  # noqa: E712
+        df, codes, days = df.iloc[order], codes[order], days[order]
+        lowp = lowp[order]
+        dup = np.zeros(len(df), dtype=bool)
+        dup[:-1] = (codes[1:] == codes[:-1]) & (days[1:] == days[:-1])
+        if dup.any():
+            kept_pos = np.flatnonzero(~dup)
+            value_cols = ["ssi", *PILLARS]
+            vals = df[value_cols].to_numpy(float)
+            # the kept row of each duplicate is the last of its (member, day) run
+            run_end = kept_pos[np.searchsorted(kept_pos, np.arange(len(df)))]
+            same = np.isclose(vals, vals[run_end], equal_nan=True).all(axis=1)
+            pos = pd.Series(np.arange(len(df)), index=df.index)
 
-        def _detail(s: pd.DataFrame) -> list[str]:
-            k = kept.loc[list(zip(s["member_id"], s["date"], strict=True)), value_cols]
-            same = np.isclose(s[value_cols].to_numpy(), k.to_numpy(), equal_nan=True).all(axis=1)
-            return ["exact duplicate of the kept capture" if e else
-                    "earlier or less precise capture of the same day; the later one is kept"
-                    for e in same]
-        logs += _log_rows(df, dup.to_numpy(), "duplicate", "dropped", _detail)
-    df = df[~dup].drop(columns=["_prec", "_cap"])
-    df = df.sort_values(["member_id", "date"], kind="stable").reset_index(drop=True)
+            def _detail(s: pd.DataFrame) -> list[str]:
+                return ["exact duplicate of the kept capture" if same[i] else
+                        "earlier or less precise capture of the same day; the later one is kept"
+                        for i in pos[s.index].to_numpy()]
+            logs += _log_rows(df, dup, "duplicate", "dropped", _detail)
+            df, codes, days = df[~dup], codes[~dup], days[~dup]
+    df = df.reset_index(drop=True)
 
     # gaps
-    prev = df.groupby("member_id", sort=False)["date"].shift(1)
-    step = (df["date"] - prev).dt.days
+    prev_day = _gshift(days.astype(float), codes, 1)
+    step_arr = days - prev_day
+    step = pd.Series(step_arr, index=df.index)
     # a gap is long for the member's own rhythm: more than min_gap_days, and more than twice
     # the usual step (a weekly hand-kept CSV or monthly reports are not full of gaps)
-    usual = df["member_id"].map(step.groupby(df["member_id"]).quantile(0.25))
-    gap = step > np.maximum(min_gap_days, 2 * usual.fillna(1))
+    usual = pd.Series(step_arr).groupby(codes).quantile(0.25).reindex(codes).to_numpy()
+    with np.errstate(invalid="ignore"):
+        gap = step_arr > np.maximum(min_gap_days, 2 * np.nan_to_num(usual, nan=1.0))
+    gap_dates = df["date"].to_numpy()[gap]
     gaps = pd.DataFrame({
-        "member_id": df.loc[gap, "member_id"].to_numpy(),
-        "start": (prev[gap] + pd.Timedelta(days=1)).to_numpy(),
-        "end": (df.loc[gap, "date"] - pd.Timedelta(days=1)).to_numpy(),
-        "days": (step[gap] - 1).astype(int).to_numpy(),
+        "member_id": df["member_id"].to_numpy()[gap],
+        "start": (prev_day[gap].astype(np.int64) + 1).astype("datetime64[D]").astype(
+            "datetime64[ns]"),
+        "end": (gap_dates - np.timedelta64(1, "D")).astype("datetime64[ns]"),
+        "days": (step_arr[gap] - 1).astype(int),
     })
-    logs += _log_rows(df, gap.to_numpy(), "gap", "flagged",
+    logs += _log_rows(df, gap, "gap", "flagged",
                       lambda s: [f"{int(n) - 1} days without a snapshot before this one"
                                  for n in step[s.index]])
 
     # implausible jumps: consecutive days, and against the snapshot about a week earlier
-    grp = df.groupby("member_id", sort=False)
-    week_ago = _value_days_before(df, 7, tolerance=2)
-    for p in PILLARS:
-        d = grp[p].diff()
-        daily = (step == 1) & (d.abs() > max_daily_jump)
-        logs += _log_rows(df, daily.to_numpy(), "daily_jump", "flagged",
-                          lambda s, p=p, d=d: [f"{p} moved {x:+.2f} in one day" for x in d[s.index]])
-        dw = df[p] - week_ago[p]
-        weekly = dw.abs() > max_weekly_jump
-        logs += _log_rows(df, weekly.to_numpy(), "weekly_jump", "flagged",
-                          lambda s, p=p, dw=dw: [f"{p} moved {x:+.2f} within a week"
-                                                 for x in dw[s.index]])
+    pill = df[list(PILLARS)].to_numpy(float)
+    week_ago = _value_days_before(days, codes, pill, 7, tolerance=2)
+    with np.errstate(invalid="ignore"):
+        for j, p in enumerate(PILLARS):
+            d = pd.Series(pill[:, j] - _gshift(pill[:, j], codes, 1), index=df.index)
+            daily = (step_arr == 1) & (d.abs().to_numpy() > max_daily_jump)
+            logs += _log_rows(df, daily, "daily_jump", "flagged",
+                              lambda s, p=p, d=d: [f"{p} moved {x:+.2f} in one day"
+                                                   for x in d[s.index]])
+            dw = pd.Series(pill[:, j] - week_ago[:, j], index=df.index)
+            weekly = dw.abs().to_numpy() > max_weekly_jump
+            logs += _log_rows(df, weekly, "weekly_jump", "flagged",
+                              lambda s, p=p, dw=dw: [f"{p} moved {x:+.2f} within a week"
+                                                     for x in dw[s.index]])
 
     # level shifts: a step that persists (medians before and after differ) vs a spike
-    shifts = _level_shifts(df, threshold=level_shift, window=shift_window)
+    shifts = _level_shifts(df, codes, days, threshold=level_shift, window=shift_window)
     if len(shifts):
         logs += _log_rows(df, shifts["mask"], "level_shift", "flagged", shifts["detail"])
         spikes = shifts["spike"]
@@ -327,12 +437,16 @@ def clean_snapshots(
                                  min_share=formula_min_share)
 
     # peer-group change: the industry changed (explains a rank jump)
-    ind = df["industry"].astype(object).where(df["industry"].notna(), None)
-    prev_ind = ind.groupby(df["member_id"]).shift(1)
-    changed = ind.notna() & prev_ind.notna() & (ind != prev_ind)
-    logs += _log_rows(df, changed.to_numpy(), "peer_group_change", "flagged",
-                      lambda s: ["industry changed: ranks and peer averages now compare with "
-                                 "another group"] * len(s))
+    ind = df["industry"]
+    has = ind.notna().to_numpy() & (ind.astype(object).to_numpy() != None)  # noqa: E711
+    if has.any():
+        ind_codes, _ = pd.factorize(ind.astype(object).where(has, None))
+        ind_f = np.where(has, ind_codes, np.nan).astype(float)
+        prev_ind = _gshift(ind_f, codes, 1)
+        changed = has & ~np.isnan(prev_ind) & (ind_f != prev_ind)
+        logs += _log_rows(df, changed, "peer_group_change", "flagged",
+                          lambda s: ["industry changed: ranks and peer averages now compare "
+                                     "with another group"] * len(s))
 
     # user annotations (holidays, formula changes, profile overhauls)
     if annotations is not None and len(annotations):

@@ -197,3 +197,46 @@ def test_annotations_are_carried_into_the_log():
     assert ann[["member_id", "detail"]].values.tolist() == [["a", "holiday"], ["b", "holiday"],
                                                             ["b", "new photo"]]
     assert set(ann["action"]) == {"noted"}
+
+
+# --- the vectorised helpers equal the pandas operations they replace -------------------
+
+_groups = st.lists(st.tuples(st.integers(0, 3), st.one_of(st.floats(-30, 30), st.just(np.nan))),
+                   min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_groups, window=st.integers(3, 9), forward=st.booleans(), k=st.integers(-3, 3))
+def test_grouped_shift_and_rolling_median_match_pandas(rows, window, forward, k):
+    from ssi_analysis.clean import _gshift, _rolling_median
+
+    rows = sorted(rows, key=lambda r: r[0])          # sorted by member, as the cleaner has it
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    vals = np.array([r[1] for r in rows], dtype=float)
+    s = pd.Series(vals)
+    want_shift = s.groupby(codes).shift(k).to_numpy()
+    np.testing.assert_array_equal(_gshift(vals, codes, k), want_shift)
+    src = s.iloc[::-1] if forward else s
+    want = (src.groupby(codes[src.index], sort=False).rolling(window, min_periods=3).median()
+            .droplevel(0).reindex(s.index).to_numpy())
+    np.testing.assert_allclose(_rolling_median(vals, codes, window, forward=forward, chunk=7),
+                               want, rtol=1e-12, equal_nan=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.sets(st.tuples(st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=50),
+       back=st.integers(1, 9), tol=st.integers(0, 3))
+def test_value_days_before_matches_merge_asof(rows, back, tol):
+    from ssi_analysis.clean import _value_days_before
+
+    rows = sorted(rows)
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    days = np.array([r[1] for r in rows], dtype=np.int64)
+    vals = np.arange(len(rows), dtype=float)[:, None] * [1.0, -1.0]
+    left = pd.DataFrame({"m": codes, "target": days - back, "_row": np.arange(len(rows))})
+    right = pd.DataFrame({"m": codes, "target": days, "a": vals[:, 0], "b": vals[:, 1]})
+    m = pd.merge_asof(left.sort_values("target", kind="stable"),
+                      right.sort_values("target", kind="stable"), on="target", by="m",
+                      direction="backward", tolerance=tol)
+    want = m.sort_values("_row")[["a", "b"]].to_numpy()
+    np.testing.assert_array_equal(_value_days_before(days, codes, vals, back, tol), want)
