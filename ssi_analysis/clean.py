@@ -100,37 +100,32 @@ def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, 
 
 
 def _rolling_median(values: np.ndarray, codes: np.ndarray, window: int, *,
-                    forward: bool = False, min_periods: int = 3,
+                    forward: bool = False, min_periods: int = 3, at: np.ndarray | None = None,
                     chunk: int = 1_000_000) -> np.ndarray:
     """Trailing (or, with ``forward``, leading) median per member over ``window`` rows.
 
     The rows must be sorted by member. NaN values are skipped; fewer than
     ``min_periods`` values give NaN — as pandas' grouped ``rolling(window,
-    min_periods).median()``, but as one sort of a (rows, window) block per chunk.
+    min_periods).median()``, but as one sort of a (rows, window) block per chunk, and
+    only at the rows ``at`` (positions; default all rows).
     """
     n = len(values)
-    out = np.full(n, np.nan)
-    if n == 0:
-        return out
-    pad = np.full(window - 1, np.nan)
-    pcodes = np.full(window - 1, -1, dtype=codes.dtype)
-    if forward:
-        v, c = np.concatenate([values, pad]), np.concatenate([codes, pcodes])
-    else:
-        v, c = np.concatenate([pad, values]), np.concatenate([pcodes, codes])
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        vw = np.lib.stride_tricks.sliding_window_view(v[lo:hi + window - 1], window)
-        cw = np.lib.stride_tricks.sliding_window_view(c[lo:hi + window - 1], window)
-        own = codes[lo:hi, None]
-        block = np.where(cw == own, vw, np.nan)
+    rows_at = np.arange(n) if at is None else np.asarray(at, dtype=np.int64)
+    out = np.full(len(rows_at), np.nan)
+    offsets = np.arange(window) if forward else np.arange(-window + 1, 1)
+    for lo in range(0, len(rows_at), chunk):
+        r = rows_at[lo:lo + chunk]
+        idx = r[:, None] + offsets
+        inside = (idx >= 0) & (idx < n)
+        idx = np.clip(idx, 0, max(n - 1, 0))
+        block = np.where(inside & (codes[idx] == codes[r][:, None]), values[idx], np.nan)
         block.sort(axis=1)                          # NaN last
         k = (~np.isnan(block)).sum(axis=1)
-        rows = np.arange(hi - lo)
-        lo_i, hi_i = np.maximum(k - 1, 0) // 2, np.maximum(k, 1) // 2
-        med = (block[rows, lo_i] + block[rows, np.minimum(hi_i, window - 1)]) / 2
-        med[k % 2 == 1] = block[rows, (k - 1) // 2][k % 2 == 1]
-        out[lo:hi] = np.where(k >= min_periods, med, np.nan)
+        i = np.arange(len(r))
+        lo_v = block[i, np.maximum(k - 1, 0) // 2]
+        hi_v = block[i, np.minimum(np.maximum(k, 1) // 2, window - 1)]
+        med = np.where(k % 2 == 1, lo_v, (lo_v + hi_v) / 2)
+        out[lo:lo + chunk] = np.where(k >= min_periods, med, np.nan)
     return out
 
 
@@ -152,9 +147,13 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
             v = df[p].to_numpy(float)
             prev = _gshift(v, codes, 1)
             d = v - prev
-            before = _rolling_median(prev, codes, window)
-            after = _rolling_median(v, codes, window, forward=True)
             step = (np.abs(d) > threshold) & (gap <= 2)   # within a day or two, not a month
+            # medians of the snapshots before and after, needed only where a step is
+            at = np.flatnonzero(step)
+            before = np.full(len(v), np.nan)
+            after = np.full(len(v), np.nan)
+            before[at] = _rolling_median(prev, codes, window, at=at)
+            after[at] = _rolling_median(v, codes, window, forward=True, at=at)
             persists = np.abs(after - before) > threshold * 0.75
             back1 = np.abs(_gshift(v, codes, -1) - prev) < threshold / 2
             back2 = np.abs(_gshift(v, codes, -2) - prev) < threshold / 2

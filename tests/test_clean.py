@@ -221,6 +221,9 @@ def test_grouped_shift_and_rolling_median_match_pandas(rows, window, forward, k)
             .droplevel(0).reindex(s.index).to_numpy())
     np.testing.assert_allclose(_rolling_median(vals, codes, window, forward=forward, chunk=7),
                                want, rtol=1e-12, equal_nan=True)
+    at = np.arange(len(vals))[::2]                   # only at some rows (the step candidates)
+    np.testing.assert_allclose(_rolling_median(vals, codes, window, forward=forward, at=at,
+                                               chunk=3), want[at], rtol=1e-12, equal_nan=True)
 
 
 @settings(max_examples=150, deadline=None)
