@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .clean import _gshift
 from .io import activity_coverage
 from .schema import PILLARS
 
@@ -53,11 +54,50 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """
     freq = _check_freq(freq)
     cols = ["member_id", "date", "ssi", *PILLARS]
-    df = snapshots[cols].sort_values(["member_id", "date"], kind="stable")
+    df = snapshots[cols]
+    values = df[["ssi", *PILLARS]].to_numpy(float)
+    if np.isnan(values).any():      # groupby.last() skips missing values column by column
+        return _period_changes_pandas(df, freq)
+    codes, uniq = pd.factorize(df["member_id"], sort=True)
+    ns = df["date"].to_numpy().astype("datetime64[ns]")
+    dm, dd = np.diff(codes), np.diff(ns.view(np.int64))
+    if not np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+        order = np.lexsort((ns.view(np.int64), codes))
+        codes, ns, values = codes[order], ns[order], values[order]
+    day = ns.astype("datetime64[D]")
+    if freq == "W":                 # Monday of the week (1970-01-01 was a Thursday)
+        d = day.astype(np.int64)
+        period = (d - (d + 3) % 7).astype("datetime64[D]")
+    else:
+        period = day.astype("datetime64[M]").astype("datetime64[D]")
+    p_int = period.astype(np.int64)
+    last_row = np.r_[(codes[1:] != codes[:-1]) | (p_int[1:] != p_int[:-1]), True] \
+        if len(codes) else np.zeros(0, dtype=bool)
+    codes, ns, values, period = codes[last_row], ns[last_row], values[last_row], period[last_row]
+    last = pd.DataFrame({"member_id": np.asarray(uniq, dtype=object)[codes],
+                         "period": period.astype("datetime64[ns]"), "date": ns})
+    for j, c in enumerate(["ssi", *PILLARS]):
+        last[c] = values[:, j]
+    last["member_id"] = last["member_id"].astype(str)
+    prev = pd.DataFrame({"date": _gshift(ns.view(np.int64).astype(float), codes, 1)},
+                        index=last.index)
+    prev["date"] = pd.to_datetime(prev["date"].to_numpy(), unit="ns").astype("datetime64[ns]")
+    for j, c in enumerate(["ssi", *PILLARS]):
+        prev[c] = _gshift(values[:, j], codes, 1)
+    return _finish_changes(last, prev, freq)
+
+
+def _period_changes_pandas(df: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """:func:`period_changes` with pandas' groupby (for frames with missing values)."""
+    df = df.sort_values(["member_id", "date"], kind="stable")
     period = df["date"].dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
     df = df.assign(period=period.astype("datetime64[ns]"))
     last = df.groupby(["member_id", "period"], sort=True, as_index=False).last()
     prev = last.groupby("member_id", sort=False)[["date", "ssi", *PILLARS]].shift(1)
+    return _finish_changes(last, prev, freq)
+
+
+def _finish_changes(last: pd.DataFrame, prev: pd.DataFrame, freq: str) -> pd.DataFrame:
     out = last.assign(prev_date=prev["date"])
     out["gap_days"] = (out["date"] - out["prev_date"]).dt.days
     scale = 7.0 / out["gap_days"] if freq == "W" else 1.0
@@ -111,11 +151,14 @@ def window_counts(
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     cov = activity_coverage(activity) if coverage is None else coverage
-    # a plain frame without attrs: pandas deep-copies attrs on every operation
-    activity = pd.DataFrame({c: activity[c].to_numpy() for c in ("member_id", "date",
-                                                                   "activity", "count")})
+    # integer codes once (no per-activity string comparisons, no object arrays)
+    act_codes, act_names = pd.factorize(activity["activity"])
+    act_names = [str(a) for a in act_names]
+    act_member_codes, act_members = pd.factorize(activity["member_id"])
+    act_days_ns = activity["date"].to_numpy().astype("datetime64[ns]")
+    counts = activity["count"].to_numpy()
     if activities is None:
-        activities = sorted(set(cov["activity"]) | set(activity["activity"].unique()))
+        activities = sorted(set(cov["activity"]) | set(act_names))
     out = changes.copy()
     if out.empty:
         for a in activities:
@@ -123,7 +166,7 @@ def window_counts(
                 out[f"{a}_l{k}"] = pd.Series(dtype=float)
         return out
     members = pd.Index(np.union1d(out["member_id"].unique().astype(str),
-                                  activity["member_id"].unique().astype(str)))
+                                  np.asarray(act_members).astype(str)))
     wi = members.get_indexer(out["member_id"])
     t1_dates = [out["date"]]
     t0_dates = [out["prev_date"]]
@@ -134,14 +177,15 @@ def window_counts(
         else:
             t1_dates.append(_months_before(out["date"], k))
             t0_dates.append(_months_before(out["prev_date"], k))
-    lows = [activity["date"].min() if len(activity) else out["prev_date"].min(),
+    lows = [pd.Timestamp(act_days_ns.min()) if len(activity) else out["prev_date"].min(),
             *(d.min() for d in t0_dates)]
-    highs = [activity["date"].max() if len(activity) else out["date"].max(), out["date"].max()]
+    highs = [pd.Timestamp(act_days_ns.max()) if len(activity) else out["date"].max(),
+             out["date"].max()]
     d0 = min(lows) - pd.Timedelta(days=1)
     n_days = (max(highs) - d0).days + 2
     scale = 7.0 / out["gap_days"].to_numpy() if freq == "W" else 1.0
-    ai = members.get_indexer(activity["member_id"])
-    ad = (activity["date"] - d0).dt.days.to_numpy()
+    ai = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))[act_member_codes]
+    ad = ((act_days_ns - np.datetime64(d0, "ns")) // np.timedelta64(1, "D")).astype(np.int64)
     cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
     if "granularity" not in cov:
         cov = cov.assign(granularity="day")
@@ -153,8 +197,8 @@ def window_counts(
         return flat.reshape(shape).cumsum(axis=1)
 
     for a in activities:
-        sel = (activity["activity"] == a).to_numpy()
-        cum = cumulative(ai[sel], ad[sel], activity["count"].to_numpy()[sel].astype(float))
+        sel = act_codes == (act_names.index(a) if a in act_names else -2)
+        cum = cumulative(ai[sel], ad[sel], counts[sel].astype(float))
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
         daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
         start = np.full(len(members), np.iinfo(np.int64).max)

@@ -39,6 +39,19 @@ PathLike = str | os.PathLike[str]
 # ----------------------------------------------------------------------------- helpers
 
 
+class Records(list):
+    """Records kept in ``DataFrame.attrs`` (coverage, ingest notes, hourly counts).
+
+    pandas deep-copies ``attrs`` on almost every operation on a frame; a 10,000-member
+    team has 70,000 coverage records, so each column access would copy them. The records
+    are never changed after loading, so a "deep copy" shares them. Replace the whole
+    entry rather than editing it in place.
+    """
+
+    def __deepcopy__(self, memo: dict) -> Records:
+        return self
+
+
 def _norm(name: str) -> str:
     """Normalise a header: lower case, non-alphanumerics to single underscores."""
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
@@ -230,6 +243,30 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     for c in SNAPSHOT_COLUMNS[SNAPSHOT_COLUMNS.index("source") + 1:]:
         out[c] = pd.to_numeric(df[c], errors="coerce").astype(float) if c in df else np.nan
     return out.reset_index(drop=True)[list(SNAPSHOT_COLUMNS)]
+
+
+def _order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
+    """Sort snapshots by member, date, capture time (missing first) and source, stably.
+
+    One ``np.lexsort`` of integer codes instead of a multi-column sort on strings, and
+    no reordering at all when the rows are already in order (a canonical CSV).
+    """
+    if len(df) < 2:
+        return df.reset_index(drop=True)
+    m, _ = pd.factorize(df["member_id"], sort=True)
+    day = df["date"].to_numpy().view(np.int64)
+    cap_t = df["captured_at"].dt.tz_localize(None).to_numpy()
+    cap_nat = np.isnat(cap_t)
+    src, _ = pd.factorize(df["source"], sort=True)
+    dm, dd = np.diff(m), np.diff(day)
+    tied = (dm == 0) & (dd == 0)
+    in_order = bool(np.all((dm > 0) | ((dm == 0) & (dd >= 0))))
+    if in_order and tied.any():   # ties keep file order only when nothing else orders them
+        in_order = bool(cap_nat.all() and (src == src[0]).all())
+    if in_order:
+        return df.reset_index(drop=True)
+    order = np.lexsort((src, cap_t.view(np.int64), ~cap_nat, day, m))
+    return df.iloc[order].reset_index(drop=True)
 
 
 def _round(x) -> float:
@@ -640,9 +677,8 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
                                "(expected salesApiSsi JSON, a saved SSI page, a snapshot CSV "
                                "or a Sales Navigator usage report)", path=names)
     df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
-    df = df.sort_values(["member_id", "date", "captured_at", "source"], kind="stable",
-                        na_position="first").reset_index(drop=True)
-    df.attrs["ingest_log"] = log
+    df = _order_snapshots(df)
+    df.attrs["ingest_log"] = Records(log)
     return df
 
 
@@ -902,28 +938,117 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
 
 
 def _fast_activity(df: pd.DataFrame, source: Source, member_id: str) -> tuple[list, list]:
-    """Wide canonical activity (already typed) → long counts and coverage, vectorised."""
-    acts = [c for c in df.columns if c in ACTIVITIES]
+    """Wide canonical activity (already typed) → long counts and coverage, vectorised.
+
+    Returns one frame in member, date, activity order, with categorical member and
+    activity columns (codes, not millions of strings; :func:`_combine_activity` turns
+    them into the canonical columns).
+    """
+    acts = sorted(c for c in df.columns if c in ACTIVITIES)
     members = df["member_id"] if "member_id" in df else pd.Series(member_id, index=df.index)
     label = f"{source.short} [activity csv]"
     vals = df[acts].to_numpy(float)
-    bad = (vals < 0) | (np.nan_to_num(vals) % 1 != 0)
+    bad = (vals < 0) | (np.floor(vals) < vals)       # NaN (not tracked) is neither
     if bad.any():
         i, j = map(int, np.argwhere(bad)[0])
         raise DataError(f"expected a whole count of zero or more, found {vals[i, j]!r}",
                         path=source.name, row=i + 2, column=acts[j])
     codes, uniq = pd.factorize(members, sort=True)
-    frames, coverage = [], []
+    uniq = np.asarray(uniq, dtype=object)
+    dates = df["date"].to_numpy().astype("datetime64[ns]")
+    dm, dd = np.diff(codes), np.diff(dates.view(np.int64))
+    if not np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+        order = np.lexsort((dates.view(np.int64), codes))
+        codes, dates, vals = codes[order], dates[order], vals[order]
+    coverage = []
     for j, a in enumerate(acts):
         tracked = ~np.isnan(vals[:, j])
-        first = pd.Series(df["date"].to_numpy()[tracked]).groupby(codes[tracked]).agg(["min", "max"])
-        coverage += [{"member_id": uniq[k], "activity": a, "start": r["min"], "end": r["max"],
-                      "source": label, "granularity": "day"} for k, r in first.iterrows()]
-        pos = tracked & (np.nan_to_num(vals[:, j]) > 0)
-        frames.append(pd.DataFrame({"member_id": members.to_numpy()[pos],
-                                    "date": df["date"].to_numpy()[pos], "activity": a,
-                                    "count": vals[pos, j].astype("int64")}))
-    return frames, coverage
+        span = pd.DataFrame({"m": codes[tracked], "d": dates[tracked]}).groupby(
+            "m", sort=True)["d"].agg(["min", "max"])
+        coverage += [{"member_id": uniq[k], "activity": a, "start": lo, "end": hi,
+                      "source": label, "granularity": "day"}
+                     for k, lo, hi in zip(span.index, span["min"], span["max"], strict=True)]
+    r, j = np.nonzero(vals > 0)                     # row-major: member, date, activity order
+    frame = pd.DataFrame({
+        "member_id": pd.Categorical.from_codes(codes[r], categories=pd.Index(uniq)),
+        "date": dates[r],
+        "activity": pd.Categorical.from_codes(j, categories=pd.Index(acts)),
+        "count": vals[r, j].astype("int64")})
+    return [frame], coverage
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their sorted unique strings (categoricals reuse their codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories.astype(str).to_numpy(dtype=object)
+        order = np.argsort(cats, kind="stable")
+        rank = np.empty(len(cats), dtype=np.int64)
+        rank[order] = np.arange(len(cats))
+        return rank[values.cat.codes.to_numpy()], cats[order]
+    codes, uniq = pd.factorize(values.astype(str), sort=True)
+    return codes.astype(np.int64), np.asarray(uniq, dtype=object)
+
+
+def _string_column(uniq: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``uniq[codes]`` as a pandas string column, built by pyarrow (no Python objects)."""
+    import pyarrow as pa
+
+    arr = pa.array(list(uniq), type=pa.large_string()).take(pa.array(codes))
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+def _combine_activity(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate long activity frames; sum repeated member-day-activity rows.
+
+    Works on integer codes (member and activity in sorted order, day numbers): the rows
+    are sorted by one int64 key — skipped when already in order, as the wide activity
+    CSV gives them — and repeats are summed with ``np.add.reduceat``. The result is the
+    canonical activity table sorted by member, date and activity.
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _empty_activity()
+    m_parts, a_parts, d_parts, c_parts = [], [], [], []
+    m_uniqs, a_uniqs = [], []
+    for f in frames:
+        mc, mu = _sorted_codes(f["member_id"])
+        ac, au = _sorted_codes(f["activity"])
+        m_parts.append(mc)
+        a_parts.append(ac)
+        m_uniqs.append(mu)
+        a_uniqs.append(au)
+        d_parts.append(pd.to_datetime(f["date"]).to_numpy().astype("datetime64[ns]")
+                       .view(np.int64))
+        c_parts.append(f["count"].to_numpy().astype(np.int64))
+    m_all = np.unique(np.concatenate(m_uniqs).astype(str)).astype(object)
+    a_all = np.unique(np.concatenate(a_uniqs).astype(str)).astype(object)
+    if len(frames) == 1:
+        m, a, ns, count = m_parts[0], a_parts[0], d_parts[0], c_parts[0]
+    else:
+        m = np.concatenate([np.searchsorted(m_all, u.astype(str))[c]
+                            for c, u in zip(m_parts, m_uniqs, strict=True)])
+        a = np.concatenate([np.searchsorted(a_all, u.astype(str))[c]
+                            for c, u in zip(a_parts, a_uniqs, strict=True)])
+        ns, count = np.concatenate(d_parts), np.concatenate(c_parts)
+    day = 86_400_000_000_000
+    if (ns % day).any():                          # times of day: group on exact stamps
+        d = pd.factorize(ns, sort=True)[0].astype(np.int64)
+    else:
+        d = (ns - ns.min()) // day
+    span = int(d.max()) + 1
+    key = (m * span + d) * len(a_all) + a
+    if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        count = np.add.reduceat(count[order], starts)
+        pick = order[starts]
+        m, a, ns = m[pick], a[pick], ns[pick]
+    del key, d
+    return pd.DataFrame({"member_id": _string_column(m_all, m),
+                         "date": ns.astype("datetime64[ns]"),
+                         "activity": _string_column(a_all, a),
+                         "count": count.astype("int64")})
 
 
 def _is_activity_csv(text: str) -> bool:
@@ -1021,17 +1146,10 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         raise NoDataFoundError("no activity file found (expected a LinkedIn data export with "
                                "Shares.csv, Comments.csv, …, a Sales Navigator usage report "
                                "or an activity CSV)", path=", ".join(str(p) for p in paths))
-    out = pd.concat([_empty_activity(), *[f for f in frames if len(f)]], ignore_index=True)
-    out = (out.groupby(["member_id", "date", "activity"], as_index=False, sort=True)["count"]
-           .sum())
-    out["member_id"] = out["member_id"].astype(str)
-    out["activity"] = out["activity"].astype(str)
-    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
-    out["count"] = out["count"].astype("int64")
-    out = out[list(ACTIVITY_COLUMNS)].reset_index(drop=True)
-    out.attrs["coverage"] = _coverage_records(coverage)
-    out.attrs["ingest_log"] = log
-    out.attrs["hourly"] = _hourly_records(hourly)
+    out = _combine_activity(frames)[list(ACTIVITY_COLUMNS)]
+    out.attrs["coverage"] = Records(_coverage_records(coverage))
+    out.attrs["ingest_log"] = Records(log)
+    out.attrs["hourly"] = Records(_hourly_records(hourly))
     return out
 
 

@@ -325,3 +325,29 @@ def test_fast_csv_path_equals_the_careful_reader(tmp_path, monkeypatch, rows, co
     if isinstance(careful, pd.DataFrame):
         pd.testing.assert_frame_equal(careful, fast, check_dtype=False)
         assert activity_coverage(careful).equals(activity_coverage(fast))
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=st.lists(st.lists(st.tuples(st.sampled_from(["m2", "m10", "a b", "é"]),
+                                         st.integers(0, 5),
+                                         st.sampled_from(["posts", "comments", "reactions"]),
+                                         st.integers(0, 9)), max_size=25),
+                      min_size=1, max_size=3),
+       categorical=st.booleans())
+def test_combined_activity_equals_groupby_sum(parts, categorical):
+    """The integer-key combination of activity frames equals a pandas groupby-sum."""
+    from ssi_analysis.io import _combine_activity
+
+    frames = []
+    for rows in parts:
+        f = pd.DataFrame(rows, columns=["member_id", "day", "activity", "count"])
+        f = f.assign(date=pd.Timestamp("2026-01-01") + pd.to_timedelta(f.pop("day"), "D"))
+        if categorical:
+            f = f.astype({"member_id": "category", "activity": "category"})
+        frames.append(f[["member_id", "date", "activity", "count"]])
+    got = _combine_activity(frames)
+    every = pd.concat(frames, ignore_index=True).astype({"member_id": str, "activity": str})
+    want = (every.groupby(["member_id", "date", "activity"], as_index=False, sort=True)["count"]
+            .sum().astype({"member_id": str, "activity": str, "count": "int64"}))
+    want["date"] = want["date"].astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(got, want if len(want) else got.iloc[:0])
