@@ -53,6 +53,22 @@ def _log_rows(df: pd.DataFrame, mask, rule: str, action: str, detail) -> list[pd
     })]
 
 
+def _is_whole(x: np.ndarray) -> np.ndarray:
+    """``np.isclose(x, np.round(x))`` (same tolerances), without its generic overhead."""
+    r = np.round(x)
+    with np.errstate(invalid="ignore"):
+        return np.abs(x - r) <= 1e-8 + 1e-5 * np.abs(r)
+
+
+def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
+    """A string column of two labels, built by pyarrow (no Python string per row)."""
+    import pyarrow as pa
+
+    arr = pa.array([no, yes], type=pa.large_string()).take(pa.array(flag.astype(np.int8)))
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                     index=index)
+
+
 def _member_codes(member: pd.Series) -> np.ndarray:
     """Integer codes of ``member`` in sorted order (``int64``), via pandas' factorize."""
     codes, _ = pd.factorize(member, sort=True)
@@ -341,12 +357,12 @@ def clean_snapshots(
     logs += _log_rows(df, derive, "ssi_derived", "corrected", "SSI missing; sum of pillars used")
     ssi = df["ssi"].where(~derive, psum.round(4)) if derive.any() else df["ssi"]
 
-    integer_ssi = np.isclose(ssi, ssi.round())
+    integer_ssi = _is_whole(ssi.to_numpy(float))
     tol = np.where(integer_ssi, integer_sum_tolerance, sum_tolerance)
     diff = (ssi - psum).abs()
     mism = diff > tol + 1e-9
-    lowp = np.isclose(pill, np.round(pill)).all(axis=1)
-    df = df.assign(ssi=ssi, precision=np.where(lowp, "integer", "full"))
+    lowp = _is_whole(pill).all(axis=1)
+    df = df.assign(ssi=ssi, precision=_labels(lowp, "integer", "full", df.index))
     logs += _log_rows(df, mism, "sum_mismatch", "flagged",
                       lambda s: [f"SSI {a:g} but pillars sum to {b:.3f}"
                                  for a, b in zip(s["ssi"], psum[s.index], strict=True)])
@@ -361,30 +377,44 @@ def clean_snapshots(
     ordered = len(df) < 2 or bool(np.all(
         (np.diff(codes) > 0) | ((np.diff(codes) == 0) & (np.diff(days) > 0))))
     if not ordered:
-        cap_t = pd.to_datetime(df["captured_at"], utc=True).dt.tz_localize(None).to_numpy()
-        cap, cap_nat = cap_t.astype("datetime64[ns]").view(np.int64), np.isnat(cap_t)
-        src_codes, _ = pd.factorize(df["source"].astype(str), sort=True)
+        n = len(df)
+        dm, dd = np.diff(codes), np.diff(days)
+        if np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+            # already in member, day order: repeats are adjacent; order only those rows
+            same_day = (dm == 0) & (dd == 0)
+            tied = np.zeros(n, dtype=bool)
+            tied[1:] |= same_day
+            tied[:-1] |= same_day
+            idx = np.flatnonzero(tied)
+        else:
+            idx = np.arange(n)
+        cap_t = (pd.to_datetime(df["captured_at"].iloc[idx], utc=True).dt.tz_localize(None)
+                 .to_numpy().astype("datetime64[ns]"))
+        cap, cap_nat = cap_t.view(np.int64), np.isnat(cap_t)
+        src_codes, _ = pd.factorize(df["source"].iloc[idx], sort=True)
         # na_position="first": a missing capture time sorts before any time
-        order = np.lexsort((src_codes, lowp[:] == False, cap, ~cap_nat, days, codes))  # noqa: E712
-        df, codes, days = df.iloc[order], codes[order], days[order]
-        lowp = lowp[order]
-        dup = np.zeros(len(df), dtype=bool)
+        sub = np.lexsort((src_codes, ~lowp[idx], cap, ~cap_nat, days[idx], codes[idx]))
+        order = np.arange(n)
+        order[idx] = idx[sub]
+        codes, days = codes[order], days[order]
+        dup = np.zeros(n, dtype=bool)
         dup[:-1] = (codes[1:] == codes[:-1]) & (days[1:] == days[:-1])
         if dup.any():
             kept_pos = np.flatnonzero(~dup)
-            value_cols = ["ssi", *PILLARS]
-            vals = df[value_cols].to_numpy(float)
+            vals = df[["ssi", *PILLARS]].to_numpy(float)[order]
             # the kept row of each duplicate is the last of its (member, day) run
-            run_end = kept_pos[np.searchsorted(kept_pos, np.arange(len(df)))]
-            same = np.isclose(vals, vals[run_end], equal_nan=True).all(axis=1)
-            pos = pd.Series(np.arange(len(df)), index=df.index)
-
-            def _detail(s: pd.DataFrame) -> list[str]:
-                return ["exact duplicate of the kept capture" if same[i] else
-                        "earlier or less precise capture of the same day; the later one is kept"
-                        for i in pos[s.index].to_numpy()]
-            logs += _log_rows(df, dup, "duplicate", "dropped", _detail)
-            df, codes, days = df[~dup], codes[~dup], days[~dup]
+            run_end = kept_pos[np.searchsorted(kept_pos, np.flatnonzero(dup))]
+            same = np.isclose(vals[dup], vals[run_end], equal_nan=True).all(axis=1)
+            dropped = df.iloc[order[dup]]
+            logs += _log_rows(dropped, np.ones(len(dropped), dtype=bool), "duplicate",
+                              "dropped", np.where(
+                                  same, "exact duplicate of the kept capture",
+                                  "earlier or less precise capture of the same day; the later "
+                                  "one is kept"))
+            codes, days = codes[~dup], days[~dup]
+        keep_rows = order[~dup]
+        if not np.array_equal(keep_rows, np.arange(n)):
+            df = df.take(keep_rows)           # one take of the wide frame, not two
     df = df.reset_index(drop=True)
 
     # gaps
