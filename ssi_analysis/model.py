@@ -184,39 +184,47 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
 def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> _PillarFit:
     fit = _PillarFit(pillar)
     label = PILLAR_LABELS[pillar]
-    rows = panel[panel["usable"] & panel[f"d_{pillar}"].notna()]
-    n_all = len(rows)
-    start = rows[f"start_{pillar}"]
-    at_cap = ((start >= headroom[1]) | (start <= headroom[0])).mean() if n_all else 0.0
+    lag_cols = {a: [f"{a}_l{k}" for k in range(max_lag + 1)] for a in acts}
+    # one row filter of the columns this pillar needs (the panel is wide and long)
+    use = (panel["usable"] & panel[f"d_{pillar}"].notna()).to_numpy().copy()
+    n_all = int(use.sum())
+    start = panel[f"start_{pillar}"].to_numpy()
+    capped = use & ((start >= headroom[1]) | (start <= headroom[0]))
+    at_cap = capped.sum() / n_all if n_all else 0.0
     if n_all and at_cap > 0.5:
         fit.pillar_note = (f"{label} is at or near its 25-point cap (or at 0) in {at_cap:.0%} of "
                            "weeks; changes cannot show the effect of activity.")
         return fit
-    rows = rows[(start > headroom[0]) & (start < headroom[1])]
-    excluded = n_all - len(rows)
-    per_member = rows.groupby("member_id").size()
-    team = rows["member_id"].nunique() > 1
+    use &= ~capped
+    excluded = n_all - int(use.sum())
+    member_codes, _ = pd.factorize(panel["member_id"])
+    per_member = np.bincount(member_codes[use], minlength=member_codes.max() + 1 if len(
+        member_codes) else 0)
+    team = (per_member > 0).sum() > 1
     if team:  # members with at least 8 usable changes
-        rows = rows[rows["member_id"].isin(per_member[per_member >= 8].index)]
-    members = rows["member_id"].nunique()
+        use &= per_member[member_codes] >= 8
+    needed = ["member_id", "period", f"d_{pillar}", *(c for a in acts for c in lag_cols[a])]
+    rows = panel.loc[use, needed]
+    codes = member_codes[use]
+    members = len(np.unique(codes))
     if members == 0 or (not team and len(rows) < MIN_CHANGES):
         fit.pillar_note = (f"Not enough history to relate activity to {label}: {len(rows)} usable "
                            f"weekly changes, at least {MIN_CHANGES} needed (about 6 months of "
                            "regular snapshots). Showing trends only.")
         return fit
-    lag_cols = {a: [f"{a}_l{k}" for k in range(max_lag + 1)] for a in acts}
     kept = []
     for a in acts:
         cols = lag_cols[a]
-        have = rows[cols].notna().all(axis=1)
-        x0 = rows.loc[have, cols[0]]
+        have = rows[cols].notna().all(axis=1).to_numpy()
+        x0 = rows[cols[0]].to_numpy()[have]
         active = int((x0 > 0).sum())
         name = ACTIVITY_LABELS.get(a, a)
-        varying = (rows.loc[have].groupby("member_id")[cols[0]].nunique() > 1).sum()
+        spread = pd.Series(x0).groupby(codes[have])
+        varying = int((spread.max() > spread.min()).sum())   # members with > 1 value
         if have.sum() < MIN_CHANGES:
             fit.notes[a] = (f"{name}: tracked in only {int(have.sum())} of {len(rows)} usable "
                             "weeks — not estimable.")
-        elif active < MIN_ACTIVE_PERIODS or x0.nunique() < 3:
+        elif active < MIN_ACTIVE_PERIODS or len(np.unique(x0)) < 3:
             fit.notes[a] = (f"{name}: recorded in only {active} of {int(have.sum())} weeks — too "
                             "little variation to estimate.")
         elif members > 1 and varying < min(10, members):
@@ -225,7 +233,6 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
             kept.append(a)
     if not kept:
         return fit
-    rows = rows.copy()
     rows, kept = _merge_correlated(rows, kept, lag_cols, fit)
     cols = [c for a in kept for c in lag_cols[a]]
     data = rows.dropna(subset=cols)
@@ -261,8 +268,10 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), data["member_id"],
                            data["period"])
         codes, _ = pd.factorize(data["member_id"], sort=True)
-        res = sm.OLS(Z[:, 0], pd.DataFrame(Z[:, 1:], columns=cols)).fit(
-            cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        # demeaned data have no constant (hasconst=False skips statsmodels' rank check);
+        # QR is exact here and cheaper than the default pseudo-inverse on 10^6 rows
+        res = sm.OLS(Z[:, 0], pd.DataFrame(Z[:, 1:], columns=cols), hasconst=False).fit(
+            method="qr", cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
         _store(fit, res, kept, lag_cols, alpha)
     else:
         joint = len(data) >= MIN_OBS_PER_COEF * k
