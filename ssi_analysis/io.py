@@ -228,21 +228,55 @@ _NUMERIC_SNAPSHOT = ("ssi", *PILLARS, "industry_rank", "network_rank", "industry
 
 
 def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
-    """Give a snapshot frame the canonical columns, dtypes and order."""
-    out = pd.DataFrame(index=df.index)
-    out["member_id"] = df["member_id"].astype(str) if "member_id" in df else "me"
-    out["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]").dt.normalize()
+    """Give a snapshot frame the canonical columns, dtypes and order (one construction,
+    no copy of columns that already have the right type)."""
+    n = len(df)
+
+    def number(c: str):
+        if c not in df:
+            return np.full(n, np.nan)
+        v = df[c]
+        return v.to_numpy() if v.dtype == np.float64 else \
+            pd.to_numeric(v, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    date = df["date"]
+    if date.dtype != "datetime64[ns]":
+        date = pd.to_datetime(date).astype("datetime64[ns]")
+    raw = date.to_numpy()
+    if (raw[~np.isnat(raw)].view(np.int64) % 86_400_000_000_000).any():
+        date = date.dt.normalize()
     cap = df["captured_at"] if "captured_at" in df else pd.Series(pd.NaT, index=df.index)
-    out["captured_at"] = pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]")
+    cols: dict = {
+        "member_id": (df["member_id"] if df["member_id"].dtype == "str"
+                      else df["member_id"].astype(str)) if "member_id" in df
+        else _constant_str("me", n),
+        "date": date.to_numpy(),
+        "captured_at": pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]").array,
+    }
     for c in _NUMERIC_SNAPSHOT:
-        out[c] = pd.to_numeric(df[c], errors="coerce").astype(float) if c in df else np.nan
-    out["industry"] = (df["industry"].astype(object).where(df["industry"].notna(), None)
-                       if "industry" in df else None)
-    out["industry"] = out["industry"].astype(object)
-    out["source"] = df["source"].astype(str) if "source" in df else ""
+        cols[c] = number(c)
+    if "industry" in df:
+        ind = df["industry"].astype(object)
+        cols["industry"] = ind.where(ind.notna(), None).to_numpy(dtype=object)
+    else:
+        cols["industry"] = np.full(n, None, dtype=object)
+    src = df["source"] if "source" in df else None
+    cols["source"] = (src if src is not None and src.dtype == "str" else
+                      src.astype(str) if src is not None else _constant_str("", n))
     for c in SNAPSHOT_COLUMNS[SNAPSHOT_COLUMNS.index("source") + 1:]:
-        out[c] = pd.to_numeric(df[c], errors="coerce").astype(float) if c in df else np.nan
-    return out.reset_index(drop=True)[list(SNAPSHOT_COLUMNS)]
+        cols[c] = number(c)
+    out = pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) and v.dtype != "str"
+                            else (v.array if isinstance(v, pd.Series) else v))
+                        for c, v in cols.items()})
+    return out[list(SNAPSHOT_COLUMNS)]
+
+
+def _constant_str(value: str, n: int) -> pd.Series:
+    """A string column holding one value, built by pyarrow (no Python string per row)."""
+    import pyarrow as pa
+
+    arr = pa.array([value], type=pa.large_string()).take(pa.array(np.zeros(n, np.int8)))
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def _order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
@@ -610,13 +644,14 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
         log.append({"file": source.short, "row": 0, "rule": "not_recognised",
                     "detail": "workbook is not a Sales Navigator usage report; skipped"})
         return None
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise DataError("is empty", path=source.name)
     fast = _fast_csv(data, source, list(_NUMERIC_SNAPSHOT)) if lower.endswith(".csv") else None
     if fast is not None and set(PILLARS) <= set(fast.columns):
         if "ssi" not in fast:
             fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
-        return fast.assign(source=f"{source.short} [snapshot csv]")
+        fast["source"] = _constant_str(f"{source.short} [snapshot csv]", len(fast))
+        return fast
     text = decode_text(data, source)
     reader = _sniff_snapshot_reader(source, text)
     if reader is None:
@@ -1112,7 +1147,7 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
             if not (rows and salesnav.looks_like_salesnav(rows[0])):
                 continue
         else:
-            if not data.strip():
+            if not data[:65536].strip() and not data.strip():
                 continue
             fast = _fast_csv(data, source, list(ACTIVITIES))
             if fast is not None and set(fast.columns) & set(ACTIVITIES):

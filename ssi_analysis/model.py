@@ -126,6 +126,72 @@ class _PillarFit:
         self.method = ""
 
 
+class _TTest:
+    """A linear combination's estimate (statsmodels ``t_test`` interface, one row)."""
+
+    def __init__(self, effect: float, sd: float, df: float):
+        self.effect, self.sd, self.df = np.array([effect]), sd, df
+        t = effect / sd if sd > 0 else np.nan
+        self.pvalue = np.array(2 * stats.t.sf(abs(t), df))
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        q = stats.t.ppf(1 - alpha / 2, self.df)
+        return np.array([[self.effect[0] - q * self.sd, self.effect[0] + q * self.sd]])
+
+
+class ClusterOLS:
+    """OLS with member-clustered (CR1) standard errors and t(G − 1) inference.
+
+    The same estimates, covariance and tests as statsmodels'
+    ``OLS(y, X, hasconst=False).fit(cov_type="cluster", cov_kwds={"groups": g},
+    use_t=True)`` (checked in the tests), computed from the normal equations and
+    per-cluster score sums (``np.bincount``) — seconds instead of tens of seconds for a
+    million member-weeks, and no n × n or n × k pseudo-inverse.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        ``(n,)`` response (already demeaned for fixed effects).
+    X : numpy.ndarray
+        ``(n, k)`` regressors, no constant.
+    groups : numpy.ndarray
+        ``(n,)`` integer cluster codes.
+    names : list of str
+        Column names of ``X``.
+    """
+
+    def __init__(self, y: np.ndarray, X: np.ndarray, groups: np.ndarray, names: list[str]):
+        X = np.asarray(X, dtype=float)
+        n, k = X.shape
+        xtx = X.T @ X
+        xtx_inv = np.linalg.inv(xtx)
+        self.params = xtx_inv @ (X.T @ y)
+        resid = y - X @ self.params
+        g, _ = pd.factorize(groups)
+        n_groups = int(g.max()) + 1
+        scores = np.column_stack([np.bincount(g, weights=X[:, j] * resid, minlength=n_groups)
+                                  for j in range(k)])
+        meat = scores.T @ scores
+        corr = n_groups / (n_groups - 1.0) * ((n - 1.0) / (n - k))
+        self._cov = xtx_inv @ meat @ xtx_inv * corr
+        self.df = n_groups - 1
+        self.bse = np.sqrt(np.diag(self._cov))
+        self.pvalues = 2 * stats.t.sf(np.abs(self.params / self.bse), self.df)
+        self.resid = resid
+        self.model = type("Model", (), {"exog_names": list(names)})()
+
+    def cov_params(self) -> np.ndarray:
+        return self._cov
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        q = stats.t.ppf(1 - alpha / 2, self.df)
+        return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
+
+    def t_test(self, R: np.ndarray) -> _TTest:
+        R = np.asarray(R, dtype=float).ravel()
+        return _TTest(float(R @ self.params), float(np.sqrt(R @ self._cov @ R)), self.df)
+
+
 def _tt(res, names: list[str], cols: list[str], alpha: float) -> tuple:
     """Cumulative effect of ``cols`` (sum of coefficients) with interval and p-value."""
     R = np.zeros(len(names))
@@ -268,10 +334,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), data["member_id"],
                            data["period"])
         codes, _ = pd.factorize(data["member_id"], sort=True)
-        # demeaned data have no constant (hasconst=False skips statsmodels' rank check);
-        # QR is exact here and cheaper than the default pseudo-inverse on 10^6 rows
-        res = sm.OLS(Z[:, 0], pd.DataFrame(Z[:, 1:], columns=cols), hasconst=False).fit(
-            method="qr", cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        res = ClusterOLS(Z[:, 0], Z[:, 1:], codes, cols)
         _store(fit, res, kept, lag_cols, alpha)
     else:
         joint = len(data) >= MIN_OBS_PER_COEF * k

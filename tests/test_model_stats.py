@@ -202,3 +202,28 @@ def test_advice_is_ranked_capped_and_only_from_clear_findings():
     assert adv["sentence"].iloc[0].startswith("2 more posts a week goes with about +0.4")
     assert "not a guarantee" in adv["sentence"].iloc[0]
     assert advise(eff.assign(verdict="unclear"), snaps, act).empty
+
+
+def test_cluster_ols_equals_statsmodels():
+    """The fast member-clustered OLS gives statsmodels' estimates, errors and tests."""
+    import statsmodels.api as sm
+
+    from ssi_analysis.model import ClusterOLS
+
+    rng = np.random.default_rng(7)
+    n, k, g = 600, 4, 31
+    groups = rng.integers(0, g, n)
+    X = rng.normal(size=(n, k)) + rng.normal(size=(g, k))[groups]
+    y = X @ [0.5, 0.0, -0.3, 0.1] + rng.normal(size=n) + rng.normal(size=g)[groups]
+    want = sm.OLS(y, X, hasconst=False).fit(cov_type="cluster", cov_kwds={"groups": groups},
+                                              use_t=True)
+    got = ClusterOLS(y, X, groups, ["a", "b", "c", "d"])
+    np.testing.assert_allclose(got.params, want.params, rtol=1e-10)
+    np.testing.assert_allclose(got.cov_params(), want.cov_params(), rtol=1e-10)
+    np.testing.assert_allclose(got.pvalues, want.pvalues, rtol=1e-8)
+    np.testing.assert_allclose(got.conf_int(0.1), want.conf_int(0.1), rtol=1e-10)
+    R = np.array([1.0, 1.0, 0.0, 0.0])
+    tw, tg = want.t_test(R), got.t_test(R)
+    np.testing.assert_allclose(tg.conf_int(0.1), tw.conf_int(0.1), rtol=1e-10)
+    np.testing.assert_allclose(np.squeeze(tg.pvalue), np.squeeze(tw.pvalue), rtol=1e-8)
+    np.testing.assert_allclose(np.squeeze(tg.effect), np.squeeze(tw.effect), rtol=1e-10)
