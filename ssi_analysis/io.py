@@ -599,8 +599,8 @@ def _fast_csv(data: bytes, source: Source, numeric: list[str]) -> pd.DataFrame |
             column_types=types, strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    df = table.to_pandas()
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    df = table.to_pandas(date_as_object=False)      # dates as datetime64, not objects
+    df["date"] = df["date"].astype("datetime64[ns]")
     if "member_id" in df:
         df["member_id"] = df["member_id"].astype(str)
     return df
@@ -1000,9 +1000,10 @@ def _fast_activity(df: pd.DataFrame, source: Source, member_id: str) -> tuple[li
         tracked = ~np.isnan(vals[:, j])
         span = pd.DataFrame({"m": codes[tracked], "d": dates[tracked]}).groupby(
             "m", sort=True)["d"].agg(["min", "max"])
-        coverage += [{"member_id": uniq[k], "activity": a, "start": lo, "end": hi,
-                      "source": label, "granularity": "day"}
-                     for k, lo, hi in zip(span.index, span["min"], span["max"], strict=True)]
+        coverage.append(pd.DataFrame({   # a frame of records (70,000 for a big team)
+            "member_id": uniq[span.index.to_numpy()], "activity": a,
+            "start": span["min"].to_numpy(), "end": span["max"].to_numpy(),
+            "source": label, "granularity": "day"}))
     r, j = np.nonzero(vals > 0)                     # row-major: member, date, activity order
     frame = pd.DataFrame({
         "member_id": pd.Categorical.from_codes(codes[r], categories=pd.Index(uniq)),
@@ -1216,15 +1217,17 @@ def activity_hours(activity: pd.DataFrame) -> pd.DataFrame:
         {"weekday": "int64", "hour": "int64", "count": "int64"})
 
 
-def _coverage_records(rows: list[dict]) -> list[dict]:
-    """Merge coverage rows into JSON-friendly records.
+def _coverage_records(rows: list) -> list[dict]:
+    """Merge coverage rows (dicts, or frames of them) into JSON-friendly records.
 
     Daily sources: one record per member x activity x source (first to last day).
     Period sources: one record per period, so that windows can be checked against them.
     """
     if not rows:
         return []
-    cov = pd.DataFrame(rows)
+    frames = [r for r in rows if isinstance(r, pd.DataFrame)]
+    dicts = [r for r in rows if not isinstance(r, pd.DataFrame)]
+    cov = pd.concat([*([pd.DataFrame(dicts)] if dicts else []), *frames], ignore_index=True)
     if "granularity" not in cov:
         cov["granularity"] = "day"
     cov["granularity"] = cov["granularity"].fillna("day")
@@ -1235,9 +1238,12 @@ def _coverage_records(rows: list[dict]) -> list[dict]:
         ["member_id", "activity", "start", "end"])
     cov = pd.concat([day, period], ignore_index=True).sort_values(
         ["member_id", "activity", "start", "source"], kind="stable")
-    return [{"member_id": r.member_id, "activity": r.activity,
-             "start": f"{pd.Timestamp(r.start):%Y-%m-%d}", "end": f"{pd.Timestamp(r.end):%Y-%m-%d}",
-             "source": r.source, "granularity": r.granularity} for r in cov.itertuples()]
+    start = pd.to_datetime(cov["start"]).dt.strftime("%Y-%m-%d")
+    end = pd.to_datetime(cov["end"]).dt.strftime("%Y-%m-%d")
+    return [{"member_id": m, "activity": a, "start": b, "end": e, "source": src,
+             "granularity": g} for m, a, b, e, src, g in zip(
+                 cov["member_id"].astype(str), cov["activity"].astype(str), start, end,
+                 cov["source"].astype(str), cov["granularity"].astype(str), strict=True)]
 
 
 def activity_coverage(activity: pd.DataFrame) -> pd.DataFrame:
