@@ -61,7 +61,7 @@ def _is_whole(x: np.ndarray) -> np.ndarray:
 
 
 def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
-    """A string column of two labels, built by pyarrow (no Python string per row)."""
+    """Build a string column of two labels with pyarrow (no Python string per row)."""
     import pyarrow as pa
 
     arr = pa.array([no, yes], type=pa.large_string()).take(pa.array(flag.astype(np.int8)))
@@ -98,8 +98,10 @@ def _gshift(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
 
 def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, back: int,
                        tolerance: int) -> np.ndarray:
-    """Each row's values ``back`` days earlier: the latest row of the same member dated
-    at most ``back`` days before, and no more than ``back + tolerance`` days before.
+    """Look up each row's values ``back`` days earlier.
+
+    That is the latest row of the same member dated at most ``back`` days before, and
+    no more than ``back + tolerance`` days before.
 
     The rows must be sorted by member and day (unique); ``values`` is (rows, columns).
     Equivalent to a backward ``merge_asof`` by member with that tolerance, in one

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import longcsv, salesnav
 from .errors import DataError, NoDataFoundError
 from .paths import is_under_raw
 from .schema import (
@@ -31,7 +32,6 @@ from .schema import (
     PILLARS,
     SNAPSHOT_COLUMNS,
 )
-from . import longcsv, salesnav
 from .sources import Source, decode_text, expand
 
 PathLike = str | os.PathLike[str]
@@ -228,8 +228,10 @@ _NUMERIC_SNAPSHOT = ("ssi", *PILLARS, "industry_rank", "network_rank", "industry
 
 
 def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
-    """Give a snapshot frame the canonical columns, dtypes and order (one construction,
-    no copy of columns that already have the right type)."""
+    """Give a snapshot frame the canonical columns, dtypes and order.
+
+    One frame construction; columns that already have the right type are not copied.
+    """
     n = len(df)
 
     def number(c: str):
@@ -272,7 +274,7 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _constant_str(value: str, n: int) -> pd.Series:
-    """A string column holding one value, built by pyarrow (no Python string per row)."""
+    """Build a string column holding one value with pyarrow (no Python string per row)."""
     import pyarrow as pa
 
     arr = pa.array([value], type=pa.large_string()).take(pa.array(np.zeros(n, np.int8)))

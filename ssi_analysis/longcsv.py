@@ -15,7 +15,6 @@ from .errors import DataError
 from .schema import PILLARS
 from .sources import Source
 
-
 #: One entry per UI language: the file's column names, the field labels LinkedIn shows
 #: (label → canonical column) and the sections that hold a peer group's pillar averages
 #: (section → column prefix). Field labels are matched whatever section they are in, so

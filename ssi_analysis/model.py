@@ -111,7 +111,8 @@ def _verdict(est, lo, hi, q, alpha, bound) -> str:
 
 class _PillarFit:
     """One pillar's fitted model (internal): per activity, the cumulative effect and the
-    per-lag coefficients as ``(estimate, ci_low, ci_high, p_value)``, plus notes."""
+    per-lag coefficients as ``(estimate, ci_low, ci_high, p_value)``, plus notes.
+    """
 
     def __init__(self, pillar: str):
         self.pillar = pillar
@@ -181,13 +182,16 @@ class ClusterOLS:
         self.model = type("Model", (), {"exog_names": list(names)})()
 
     def cov_params(self) -> np.ndarray:
+        """Return the clustered covariance of the estimates."""
         return self._cov
 
     def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        """Return the ``(1 - alpha)`` intervals of the estimates, ``(k, 2)``."""
         q = stats.t.ppf(1 - alpha / 2, self.df)
         return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
 
     def t_test(self, R: np.ndarray) -> _TTest:
+        """Test the linear combination ``R @ params`` (e.g. a cumulative effect)."""
         R = np.asarray(R, dtype=float).ravel()
         return _TTest(float(R @ self.params), float(np.sqrt(R @ self._cov @ R)), self.df)
 

@@ -278,7 +278,8 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
 
 def _cell_number(path: Path, index: int) -> str:
     """Human cell number of the ``index``-th cell of the source notebook (1-based, code
-    cells counted after papermill's injected cell is removed)."""
+    cells counted after papermill's injected cell is removed).
+    """
     try:
         nb = nbformat.read(path, as_version=4)
         cells = [c for c in nb.cells

@@ -383,17 +383,35 @@ NETWORK_PILLARS = (13.2, 4.4, 2.4, 16.3)
 
 
 def _long_activity(acts: Mapping[str, np.ndarray], dates, member_ids) -> pd.DataFrame:
-    frames = []
-    for name, arr in acts.items():
-        mi, di = np.nonzero(arr)
-        frames.append(pd.DataFrame({
-            "member_id": np.asarray(member_ids)[mi],
-            "date": pd.DatetimeIndex(dates[di]),
-            "activity": name,
-            "count": arr[mi, di].astype(np.int64),
-        }))
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["member_id", "date", "activity"], kind="stable").reset_index(drop=True)
+    """Turn daily (members, days) count arrays into the long activity table.
+
+    Sorted by member, date and activity because it is built in that order (no sort of
+    millions of string rows).
+    """
+    from .io import _string_column
+
+    names = sorted(acts)
+    ids = np.asarray(member_ids).astype(str)
+    rank = np.argsort(ids, kind="stable")                 # members in string order
+    n_m = len(ids)
+    parts_m, parts_d, parts_a, parts_c = [], [], [], []
+    for lo in range(0, n_m, 1000):                        # bounded memory: 1,000 members
+        sel = rank[lo:lo + 1000]
+        cube = np.stack([np.asarray(acts[a])[sel] for a in names], axis=-1)  # (m, d, a)
+        mi, di, ai = np.nonzero(cube)
+        parts_m.append(sel[mi])
+        parts_d.append(di)
+        parts_a.append(ai)
+        parts_c.append(cube[mi, di, ai].astype(np.int64))
+    mi, di, ai = (np.concatenate(p) if p else np.zeros(0, np.int64)
+                  for p in (parts_m, parts_d, parts_a))
+    uniq_ids = np.array(sorted(set(ids)), dtype=object)
+    return pd.DataFrame({
+        "member_id": _string_column(uniq_ids, np.searchsorted(uniq_ids, ids)[mi]),
+        "date": pd.DatetimeIndex(dates)[di],
+        "activity": _string_column(np.array(names, dtype=object), ai),
+        "count": np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64),
+    })
 
 
 def make_linear_panel(
@@ -786,17 +804,34 @@ def write_canonical(data: SyntheticData, folder: str | os.PathLike[str]) -> tupl
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     s = data.snapshots
-    snaps = pa.table({"member_id": s["member_id"].astype(str).to_numpy(),
-                      "date": s["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+    day = "datetime64[D]"
+    snaps = pa.table({"member_id": pa.array(s["member_id"].astype(str).to_numpy(), pa.string()),
+                      "date": pa.array(s["date"].to_numpy().astype(day)),   # ISO dates
                       "ssi": s["ssi"].round(4).to_numpy(),
                       **{p: s[p].round(4).to_numpy() for p in PILLARS}})
     pacsv.write_csv(snaps, out / "snapshots.csv")
-    wide = data.activity.pivot_table(index=["member_id", "date"], columns="activity",
-                                     values="count", aggfunc="sum", fill_value=0)
-    wide = wide.reset_index()
-    act = pa.table({"member_id": wide["member_id"].astype(str).to_numpy(),
-                    "date": wide["date"].dt.strftime("%Y-%m-%d").to_numpy(),
-                    **{c: wide[c].to_numpy(np.int32) for c in wide.columns[2:]}})
+    # wide activity (one row per member-day with any activity, one column per activity),
+    # built on integer codes: a pivot_table of 30 million rows takes minutes
+    a = data.activity
+    mc, mu = pd.factorize(a["member_id"].astype(str), sort=True)
+    ac, au = pd.factorize(a["activity"].astype(str), sort=True)
+    d = a["date"].to_numpy().astype(day).astype(np.int64)
+    span = int(d.max() - d.min()) + 1 if len(d) else 1
+    key = mc.astype(np.int64) * span + (d - (d.min() if len(d) else 0))
+    order = np.argsort(key * len(au) + ac, kind="stable")
+    key, ac, count = key[order], ac[order], a["count"].to_numpy()[order]
+    starts = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, bool)
+    row = np.cumsum(starts) - 1
+    wide = np.zeros((int(starts.sum()), len(au)), dtype=np.int64)
+    full_key = key * len(au) + ac
+    if len(full_key) < 2 or bool(np.all(full_key[1:] > full_key[:-1])):
+        wide[row, ac] = count                       # one row per member-day-activity
+    else:
+        np.add.at(wide, (row, ac), count)
+    first = order[starts]
+    act = pa.table({"member_id": pa.array(np.asarray(mu, dtype=object)[mc[first]], pa.string()),
+                    "date": pa.array(a["date"].to_numpy()[first].astype(day)),
+                    **{str(c): wide[:, j].astype(np.int32) for j, c in enumerate(au)}})
     pacsv.write_csv(act, out / "activity.csv")
     return out / "snapshots.csv", out / "activity.csv"
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ssi_analysis import DataError, activity_coverage, align, load_activity, load_snapshots
-from ssi_analysis import longcsv
+from ssi_analysis import DataError, activity_coverage, align, load_activity, load_snapshots, longcsv
 from ssi_analysis.io import ingest_log
 from ssi_analysis.pipeline import ingest
 from ssi_analysis.salesnav import xlsx_rows
