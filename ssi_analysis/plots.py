@@ -623,9 +623,16 @@ def plot_member_spread(spread: pd.DataFrame, *, ax=None):
     matplotlib.axes.Axes
     """
     ax = _ax(ax)
+    # one set of bin edges for every pair: a pair whose members all have the same value
+    # is one narrow bar, not a bar stretched over the default ±0.5 range
+    vals = spread["shrunk"].to_numpy(float) if len(spread) else np.zeros(1)
+    vals = vals[np.isfinite(vals)] if np.isfinite(vals).any() else np.zeros(1)
+    lo, hi = float(vals.min()), float(vals.max())
+    half = max(0.5 * (hi - lo), 0.002)
+    edges = np.linspace((lo + hi) / 2 - half * 1.05, (lo + hi) / 2 + half * 1.05, 41)
     for i, ((a, p), g) in enumerate(spread.groupby(["activity", "pillar"], sort=False)):
         c = sns.color_palette("colorblind", 8)[i % 8]
-        ax.hist(g["shrunk"], bins=15, alpha=0.55, color=c,
+        ax.hist(g["shrunk"].dropna(), bins=edges, alpha=0.55, color=c,
                 label=f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}")
         ax.axvline(g["pooled"].iloc[0], color=c, lw=1.5)
     ax.axvline(0, color="#666666", lw=0.8)

@@ -299,3 +299,28 @@ def test_team_report_on_the_bundled_team(tmp_path):
     tables = sorted(p.name for p in (tmp_path / "site" / "team-tables").iterdir())
     assert tables == ["cleaning_log.csv", "effects.csv", "inputs.csv", "leaderboard.csv",
                       "member_effects.csv"]
+
+
+def test_member_spread_histogram_keeps_a_constant_pair_narrow():
+    """A pair whose members all share one value is a narrow bar, not a ±0.5 block."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import numpy as np
+    import pandas as pd
+
+    from ssi_analysis.plots import plot_member_spread
+
+    spread = pd.DataFrame({
+        "activity": ["messages_sent"] * 40 + ["searches"] * 40,
+        "pillar": ["insights"] * 40 + ["people"] * 40,
+        "shrunk": [0.035] * 40 + list(np.linspace(0.03, 0.04, 40)),
+        "pooled": [0.035] * 40 + [0.034] * 40})
+    ax = plot_member_spread(spread)
+    widths = [p.get_width() for p in ax.patches]
+    assert widths and max(widths) < 0.001
+    lo, hi = ax.get_xlim()
+    assert lo < 0 < 0.04 < hi
+    plt.close(ax.figure)
