@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .schema import LOG_COLUMNS, PILLAR_MAX, PILLARS, SNAPSHOT_COLUMNS, SSI_MAX
+from .schema import LOG_COLUMNS, PILLAR_MAX, PILLARS, SNAPSHOT_CORE, SSI_MAX, snapshot_columns
 
 #: The first day LinkedIn published SSI scores (launched 2014); earlier dates are errors.
 SSI_EPOCH = pd.Timestamp("2014-01-01")
@@ -308,7 +308,7 @@ def clean_snapshots(
     # no defensive copy of the (possibly 25-column, 10-million-row) input: every step
     # below builds new frames or columns, so the caller's frame is never changed
     df = snapshots.reset_index(drop=True)   # a lazy view (copy-on-write), unique labels
-    missing_canon = [c for c in SNAPSHOT_COLUMNS if c not in df]
+    missing_canon = [c for c in SNAPSHOT_CORE if c not in df]
     if missing_canon:
         df = df.assign(**{c: (np.nan if c not in ("source", "industry") else "")
                           for c in missing_canon})
@@ -490,5 +490,5 @@ def clean_snapshots(
     log = log.astype({"member_id": str, "rule": str, "action": str, "detail": str, "source": str})
     log = log.sort_values(["member_id", "date", "rule", "detail"], kind="stable"
                           ).reset_index(drop=True)
-    cols = [*SNAPSHOT_COLUMNS, "precision"]
+    cols = [*snapshot_columns(df.columns), "precision"]
     return CleanResult(snapshots=df[cols], log=log, gaps=gaps)

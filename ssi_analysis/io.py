@@ -30,7 +30,8 @@ from .schema import (
     INGEST_LOG_COLUMNS,
     LINKEDIN_PILLARS,
     PILLARS,
-    SNAPSHOT_COLUMNS,
+    SNAPSHOT_EXTRAS,
+    snapshot_columns,
 )
 from .sources import Source, decode_text, expand
 
@@ -265,12 +266,13 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     src = df["source"] if "source" in df else None
     cols["source"] = (src if src is not None and src.dtype == "str" else
                       src.astype(str) if src is not None else _constant_str("", n))
-    for c in SNAPSHOT_COLUMNS[SNAPSHOT_COLUMNS.index("source") + 1:]:
-        cols[c] = number(c)
+    for c in SNAPSHOT_EXTRAS:          # optional: only the peer details a source has
+        if c in df and df[c].notna().any():
+            cols[c] = number(c)
     out = pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) and v.dtype != "str"
                             else (v.array if isinstance(v, pd.Series) else v))
                         for c, v in cols.items()})
-    return out[list(SNAPSHOT_COLUMNS)]
+    return out[snapshot_columns(out.columns)]
 
 
 def _constant_str(value: str, n: int) -> pd.Series:
@@ -683,7 +685,8 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
     Returns
     -------
     pandas.DataFrame
-        Canonical snapshot columns (``schema.SNAPSHOT_COLUMNS``), one row per capture,
+        Canonical snapshot columns (``schema.SNAPSHOT_CORE``, then the optional peer
+        details of ``schema.SNAPSHOT_EXTRAS`` that some source has), one row per capture,
         sorted by member, date and capture time; ``source`` names the file and format of
         each row. Not deduplicated: see :func:`ssi_analysis.clean_snapshots`.
         ``attrs["ingest_log"]`` lists files that were skipped or notes on rows.
@@ -714,7 +717,7 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
                                "(expected salesApiSsi JSON, a saved SSI page, a snapshot CSV "
                                "or a Sales Navigator usage report)", path=names)
     df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
-    df = _order_snapshots(df)
+    df = _order_snapshots(df[snapshot_columns(df.columns)])
     df.attrs["ingest_log"] = Records(log)
     return df
 

@@ -223,10 +223,16 @@ def _combine(est: np.ndarray, var: np.ndarray, alpha: float) -> tuple:
 
 def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
     """Report two activities that move together (|r| > threshold) as one combined activity."""
-    x = rows[[lag_cols[a][0] for a in kept]].astype(float)
-    if rows["member_id"].nunique() > 1:
-        x = x - x.groupby(rows["member_id"].to_numpy()).transform("mean")
-    corr = x.corr().to_numpy()
+    x = rows[[lag_cols[a][0] for a in kept]].to_numpy(float)
+    m = rows["_m"].to_numpy() if "_m" in rows else pd.factorize(rows["member_id"])[0]
+    if len(np.unique(m)) > 1:    # within members: subtract each member's mean (NaN skipped)
+        ok = ~np.isnan(x)
+        n = np.column_stack([np.bincount(m, weights=ok[:, j]) for j in range(x.shape[1])])
+        tot = np.column_stack([np.bincount(m, weights=np.where(ok[:, j], x[:, j], 0.0))
+                               for j in range(x.shape[1])])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x = x - (tot / n)[m]
+    corr = pd.DataFrame(x).corr().to_numpy()
     used: set[str] = set()
     out = []
     for i, a in enumerate(kept):
@@ -276,6 +282,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     needed = ["member_id", "period", f"d_{pillar}", *(c for a in acts for c in lag_cols[a])]
     rows = panel.loc[use, needed]
     codes = member_codes[use]
+    rows["_m"] = codes                     # integer member codes travel with the rows
     members = len(np.unique(codes))
     if members == 0 or (not team and len(rows) < MIN_CHANGES):
         fit.pillar_note = (f"Not enough history to relate activity to {label}: {len(rows)} usable "
@@ -318,15 +325,17 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
                       "previous one." if unit == "weeks" else
                       f"Snapshots are missing for {panel.attrs['missing_share']:.0%} of months.")
     fit.n_periods = len(data)
-    fit.n_members = data["member_id"].nunique()
+    fit.n_members = len(np.unique(data["_m"].to_numpy()))
     for a in kept:   # a typical change in the activity: its interquartile range per period
         x0 = data[lag_cols[a][0]]
         fit.typical[a] = max(1.0, float(x0.quantile(0.75) - x0.quantile(0.25)))
     X_all = data[cols].copy()
+    m_codes = data["_m"].to_numpy()
     if winsorize:   # every column at once: one grouped quantile, no loop over members
-        caps = X_all.groupby(data["member_id"].to_numpy()).quantile(winsorize)
-        X_all = X_all.clip(upper=caps.reindex(data["member_id"].to_numpy()).to_numpy(),
-                           axis=None)
+        caps = X_all.groupby(m_codes).quantile(winsorize)
+        cap = caps.to_numpy(float)[np.searchsorted(caps.index.to_numpy(), m_codes)]
+        X = X_all.to_numpy(float)
+        X_all = pd.DataFrame(np.where(cap < X, cap, X), columns=cols, index=X_all.index)
     y_all = data[f"d_{pillar}"].to_numpy(float)
     if 1 < fit.n_members < MIN_CLUSTERS:
         fit.method = "per-member fits combined (random effects)"
@@ -335,10 +344,9 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha)
     elif fit.n_members > 1:
         fit.method = "member and period fixed effects, member-clustered errors"
-        Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), data["member_id"],
+        Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), m_codes,
                            data["period"])
-        codes, _ = pd.factorize(data["member_id"], sort=True)
-        res = ClusterOLS(Z[:, 0], Z[:, 1:], codes, cols)
+        res = ClusterOLS(Z[:, 0], Z[:, 1:], m_codes, cols)
         _store(fit, res, kept, lag_cols, alpha)
     else:
         joint = len(data) >= MIN_OBS_PER_COEF * k

@@ -105,8 +105,22 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     *(f"network_{p}" for p in PILLARS),
 )
 """Columns of the canonical snapshot table, in order. DESIGN.md's columns come first
-(up to ``source``); the rest are peer-group details kept where a source has them: the
-TEAM group (Sales Navigator), group sizes and the peer groups' pillar averages."""
+(up to ``source``, :data:`SNAPSHOT_CORE`, always present); the rest
+(:data:`SNAPSHOT_EXTRAS`) are peer-group details — the TEAM group (Sales Navigator), group
+sizes and the peer groups' pillar averages — present only when a source has them."""
+
+SNAPSHOT_CORE: tuple[str, ...] = SNAPSHOT_COLUMNS[:SNAPSHOT_COLUMNS.index("source") + 1]
+"""DESIGN.md's snapshot columns, present in every snapshot table."""
+
+SNAPSHOT_EXTRAS: tuple[str, ...] = SNAPSHOT_COLUMNS[len(SNAPSHOT_CORE):]
+"""Optional peer-group columns (after ``source``), present only when a source has them:
+at 10 million rows each all-missing column would cost 77 MB."""
+
+
+def snapshot_columns(columns) -> list[str]:
+    """Return the canonical column order for a frame: the core, then the extras it has."""
+    have = set(columns)
+    return [*SNAPSHOT_CORE, *(c for c in SNAPSHOT_EXTRAS if c in have)]
 
 ACTIVITY_COLUMNS: tuple[str, ...] = ("member_id", "date", "activity", "count")
 """Columns of the canonical (long) activity table."""
