@@ -173,10 +173,14 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
             before[at] = _rolling_median(prev, codes, window, at=at)
             after[at] = _rolling_median(v, codes, window, forward=True, at=at)
             persists = np.abs(after - before) > threshold * 0.75
-            back1 = np.abs(_gshift(v, codes, -1) - prev) < threshold / 2
-            back2 = np.abs(_gshift(v, codes, -2) - prev) < threshold / 2
+            # does the value come back within two snapshots? (only asked where a step is)
+            back = np.zeros(len(v), dtype=bool)
+            for k in (1, 2):
+                nxt = np.minimum(at + k, len(v) - 1)
+                same = (at + k < len(v)) & (codes[nxt] == codes[at])
+                back[at] |= same & (np.abs(v[nxt] - prev[at]) < threshold / 2)
             is_shift = step & persists
-            is_spike = step & ~persists & (back1 | back2)
+            is_spike = step & ~persists & back
             new = is_shift & ~mask
             detail[new] = [f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
                            for x, b, a in zip(d[new], before[new], after[new], strict=True)]

@@ -184,8 +184,15 @@ def window_counts(
     d0 = min(lows) - pd.Timedelta(days=1)
     n_days = (max(highs) - d0).days + 2
     scale = 7.0 / out["gap_days"].to_numpy() if freq == "W" else 1.0
-    ai = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))[act_member_codes]
-    ad = ((act_days_ns - np.datetime64(d0, "ns")) // np.timedelta64(1, "D")).astype(np.int64)
+    # rows grouped by activity once (a stable sort of small codes), so each activity below
+    # is a contiguous slice instead of three boolean selections over every row
+    by_act = np.argsort(act_codes, kind="stable")
+    bounds = np.searchsorted(act_codes[by_act], np.arange(len(act_names) + 1))
+    member_pos = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))
+    ai = member_pos[act_member_codes[by_act]]
+    ad = ((act_days_ns[by_act] - np.datetime64(d0, "ns")) // np.timedelta64(1, "D")
+          ).astype(np.int64)
+    counts = counts[by_act].astype(float)
     cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
     if "granularity" not in cov:
         cov = cov.assign(granularity="day")
@@ -197,8 +204,9 @@ def window_counts(
         return flat.reshape(shape).cumsum(axis=1)
 
     for a in activities:
-        sel = act_codes == (act_names.index(a) if a in act_names else -2)
-        cum = cumulative(ai[sel], ad[sel], counts[sel].astype(float))
+        k_act = act_names.index(a) if a in act_names else None
+        sel = slice(bounds[k_act], bounds[k_act + 1]) if k_act is not None else slice(0, 0)
+        cum = cumulative(ai[sel], ad[sel], counts[sel])
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
         daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
         start = np.full(len(members), np.iinfo(np.int64).max)

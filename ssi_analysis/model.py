@@ -70,17 +70,26 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
     numpy.ndarray
         The two-way demeaned columns.
     """
-    X = np.array(X, dtype=float, copy=True)
+    X = np.array(X, dtype=float, copy=True, order="C")
     n = len(X)
     e, _ = pd.factorize(pd.Series(member), sort=True)
     t, _ = pd.factorize(pd.Series(period), sort=True)
-    E = sp.csr_matrix((np.ones(n), (np.arange(n), e)))
     T = sp.csr_matrix((np.ones(n), (np.arange(n), t)))
     ce, ct = np.bincount(e), np.bincount(t)
-    Et, Tt = E.T.tocsr(), T.T.tocsr()
-    scale = np.abs(X).max(axis=0) + 1e-12
+    Tt = T.T.tocsr()
+    # rows grouped by member (the panel's order): member means by contiguous sums
+    grouped = n < 2 or bool(np.all(np.diff(e) >= 0))
+    if grouped:
+        starts = np.flatnonzero(np.r_[True, np.diff(e) != 0]) if n else np.zeros(0, int)
+    else:
+        E = sp.csr_matrix((np.ones(n), (np.arange(n), e)))
+        Et = E.T.tocsr()
+    scale = np.abs(X).max(axis=0) + 1e-12 if n else np.ones(X.shape[1])
     for _ in range(max_iter):
-        X -= E @ ((Et @ X) / ce[:, None])
+        if grouped:
+            X -= np.repeat(np.add.reduceat(X, starts, axis=0) / ce[:, None], ce, axis=0)
+        else:
+            X -= E @ ((Et @ X) / ce[:, None])
         tm = (Tt @ X) / ct[:, None]
         X -= T @ tm
         if np.max(np.abs(tm) / scale) < tol:

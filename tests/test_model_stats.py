@@ -227,3 +227,20 @@ def test_cluster_ols_equals_statsmodels():
     np.testing.assert_allclose(tg.conf_int(0.1), tw.conf_int(0.1), rtol=1e-10)
     np.testing.assert_allclose(np.squeeze(tg.pvalue), np.squeeze(tw.pvalue), rtol=1e-8)
     np.testing.assert_allclose(np.squeeze(tg.effect), np.squeeze(tw.effect), rtol=1e-10)
+
+
+def test_two_way_demeaning_removes_member_and_period_means_in_any_row_order():
+    """Both paths (rows grouped by member, and any order) give the same within transform."""
+    from ssi_analysis.model import within_two_way
+
+    rng = np.random.default_rng(3)
+    member = np.repeat(np.arange(30), rng.integers(5, 15, 30))      # grouped, unbalanced
+    period = rng.integers(0, 12, len(member))
+    X = rng.normal(size=(len(member), 3)) + member[:, None] * 0.5 + period[:, None] * 0.2
+    Z = within_two_way(X, member, period)
+    for labels in (member, period):
+        means = pd.DataFrame(Z).groupby(labels).mean().to_numpy()
+        np.testing.assert_allclose(means, 0, atol=1e-7)
+    shuffle = rng.permutation(len(member))
+    Zs = within_two_way(X[shuffle], member[shuffle], period[shuffle])
+    np.testing.assert_allclose(Zs, Z[shuffle], atol=1e-8)
