@@ -581,11 +581,12 @@ def _csv_rows(text: str, source: Source) -> list[list[str]]:
 _FAST_MIN_BYTES = 2_000_000
 
 
-def _fast_csv(data: bytes, source: Source, numeric: list[str]) -> pd.DataFrame | None:
+def _fast_csv(data: bytes, source: Source, numeric: list[str], *, table: bool = False):
     """Read a large canonical CSV with pyarrow (columns by name, ISO dates, numbers).
 
     Returns None when the file is not exactly that (then the careful reader runs and
-    reports the first bad cell by row and column).
+    reports the first bad cell by row and column). With ``table`` the pyarrow table is
+    returned as read, member ids dictionary-encoded (no string per row).
     """
     if len(data) < _FAST_MIN_BYTES:
         return None
@@ -597,13 +598,16 @@ def _fast_csv(data: bytes, source: Source, numeric: list[str]) -> pd.DataFrame |
     if "date" not in names or any(_norm(n) != n for n in names):
         return None
     types = {n: pa.float64() for n in names if n in numeric}
-    types.update({"member_id": pa.string(), "date": pa.date32()})
+    types.update({"member_id": pa.dictionary(pa.int32(), pa.string()) if table else pa.string(),
+                  "date": pa.date32()})
     try:
-        table = pacsv.read_csv(pa.BufferReader(data), convert_options=pacsv.ConvertOptions(
+        tab = pacsv.read_csv(pa.BufferReader(data), convert_options=pacsv.ConvertOptions(
             column_types=types, strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    df = table.to_pandas(date_as_object=False)      # dates as datetime64, not objects
+    if table:
+        return tab
+    df = tab.to_pandas(date_as_object=False)        # dates as datetime64, not objects
     df["date"] = df["date"].astype("datetime64[ns]")
     if "member_id" in df:
         df["member_id"] = df["member_id"].astype(str)
@@ -977,44 +981,62 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
     return frames, coverage
 
 
-def _fast_activity(df: pd.DataFrame, source: Source, member_id: str) -> tuple[list, list]:
-    """Wide canonical activity (already typed) → long counts and coverage, vectorised.
+def _fast_activity(table, source: Source, member_id: str) -> tuple[list, list] | None:
+    """Wide canonical activity (a typed pyarrow table) → long counts and coverage.
 
-    Returns one frame in member, date, activity order, with categorical member and
-    activity columns (codes, not millions of strings; :func:`_combine_activity` turns
-    them into the canonical columns).
+    Counts are checked with pyarrow compute and held as ``int32`` (−1 = not tracked) in
+    one (rows, activities) array (half a float copy, and no copy per step). Returns None
+    for counts beyond ``int32`` (the careful reader takes them). Otherwise one frame in member, date, activity order, with
+    categorical member and activity columns (codes, not millions of strings;
+    :func:`_combine_activity` turns them into the canonical columns).
     """
-    acts = sorted(c for c in df.columns if c in ACTIVITIES)
-    members = df["member_id"] if "member_id" in df else pd.Series(member_id, index=df.index)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    acts = sorted(c for c in table.column_names if c in ACTIVITIES)
     label = f"{source.short} [activity csv]"
-    vals = df[acts].to_numpy(float)
-    bad = (vals < 0) | (np.floor(vals) < vals)       # NaN (not tracked) is neither
-    if bad.any():
-        i, j = map(int, np.argwhere(bad)[0])
-        raise DataError(f"expected a whole count of zero or more, found {vals[i, j]!r}",
-                        path=source.name, row=i + 2, column=acts[j])
-    codes, uniq = pd.factorize(members, sort=True)
-    uniq = np.asarray(uniq, dtype=object)
-    dates = df["date"].to_numpy().astype("datetime64[ns]")
-    dm, dd = np.diff(codes), np.diff(dates.view(np.int64))
+    n = table.num_rows
+    counts = np.empty((n, len(acts)), dtype=np.int32)
+    for j, a in enumerate(acts):
+        col = table.column(a)
+        bad = pc.or_(pc.less(col, 0), pc.not_equal(pc.floor(col), col))
+        if pc.any(bad).as_py():
+            i = int(pc.index(bad, True).as_py())
+            raise DataError(f"expected a whole count of zero or more, found "
+                            f"{col[i].as_py()!r}", path=source.name, row=i + 2, column=a)
+        if (pc.max(col).as_py() or 0) >= 2**31:      # beyond int32: the careful reader
+            return None
+        counts[:, j] = pc.fill_null(col, -1).cast(pa.int32()).to_numpy()
+    if "member_id" in table.column_names:
+        ids = table.column("member_id").combine_chunks()
+        names = np.asarray(ids.dictionary.to_pylist(), dtype=object)
+        order = np.argsort(names.astype(str), kind="stable")
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[order] = np.arange(len(names))
+        codes, uniq = rank[ids.indices.to_numpy()], names[order]
+    else:
+        codes, uniq = np.zeros(n, dtype=np.int64), np.array([member_id], dtype=object)
+    days = table.column("date").cast(pa.int32()).to_numpy().astype(np.int64)
+    dm, dd = np.diff(codes), np.diff(days)
     if not np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
-        order = np.lexsort((dates.view(np.int64), codes))
-        codes, dates, vals = codes[order], dates[order], vals[order]
+        order = np.lexsort((days, codes))
+        codes, days, counts = codes[order], days[order], counts[order]
+    dates = days.astype("datetime64[D]").astype("datetime64[ns]")
     coverage = []
     for j, a in enumerate(acts):
-        tracked = ~np.isnan(vals[:, j])
+        tracked = counts[:, j] >= 0
         span = pd.DataFrame({"m": codes[tracked], "d": dates[tracked]}).groupby(
             "m", sort=True)["d"].agg(["min", "max"])
         coverage.append(pd.DataFrame({   # a frame of records (70,000 for a big team)
             "member_id": uniq[span.index.to_numpy()], "activity": a,
             "start": span["min"].to_numpy(), "end": span["max"].to_numpy(),
             "source": label, "granularity": "day"}))
-    r, j = np.nonzero(vals > 0)                     # row-major: member, date, activity order
+    r, j = np.nonzero(counts > 0)                   # row-major: member, date, activity order
     frame = pd.DataFrame({
         "member_id": pd.Categorical.from_codes(codes[r], categories=pd.Index(uniq)),
         "date": dates[r],
         "activity": pd.Categorical.from_codes(j, categories=pd.Index(acts)),
-        "count": vals[r, j].astype("int64")})
+        "count": counts[r, j].astype("int64")})
     return [frame], coverage
 
 
@@ -1155,9 +1177,11 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         else:
             if not data[:65536].strip() and not data.strip():
                 continue
-            fast = _fast_csv(data, source, list(ACTIVITIES))
-            if fast is not None and set(fast.columns) & set(ACTIVITIES):
-                f, c = _fast_activity(fast, source, member)
+            fast = _fast_csv(data, source, list(ACTIVITIES), table=True)
+            fast = (_fast_activity(fast, source, member)
+                    if fast is not None and set(fast.column_names) & set(ACTIVITIES) else None)
+            if fast is not None:
+                f, c = fast
                 frames += f
                 coverage += c
                 found = True
