@@ -180,6 +180,33 @@ def coverage(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, s
     return out.sort_values("Member").reset_index(drop=True)
 
 
+def coverage_view(cov: pd.DataFrame, *, limit: int = 50) -> tuple[pd.DataFrame, str]:
+    """The data-per-member table as a reader can take it, with its caption.
+
+    Up to ``limit`` members the whole table is shown; for a bigger team (thousands of
+    Sales Navigator seats) the ``limit`` members with the fewest snapshots, since those
+    are the ones to check, while the full table goes to ``coverage.csv`` beside the report.
+
+    Parameters
+    ----------
+    cov : pandas.DataFrame
+        From :func:`coverage`.
+    limit : int, default 50
+        Most rows shown.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The rows to show and the caption.
+    """
+    if len(cov) <= limit:
+        return cov, "Data per member"
+    low = cov.sort_values(["Snapshots", "Member"], kind="stable").head(limit)
+    return low.reset_index(drop=True), (
+        f"Data per member: the {limit} members with the fewest snapshots, of {len(cov):,} "
+        "(every member is in coverage.csv beside this report)")
+
+
 def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
                    freq: str = "M", coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each member's own effect for chosen pairs, shrunk toward the team's pooled value.

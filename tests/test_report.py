@@ -297,8 +297,8 @@ def test_team_report_on_the_bundled_team(tmp_path):
     assert len(re.findall(r'src="data:image/png;base64,', page)) >= 4
     assert "@example.com" not in page and re.search(r"Member [0-9A-F]{6}", page)
     tables = sorted(p.name for p in (tmp_path / "site" / "team-tables").iterdir())
-    assert tables == ["cleaning_log.csv", "effects.csv", "inputs.csv", "leaderboard.csv",
-                      "member_effects.csv"]
+    assert tables == ["cleaning_log.csv", "coverage.csv", "effects.csv", "inputs.csv",
+                      "leaderboard.csv", "member_effects.csv"]
 
 
 def test_member_spread_histogram_keeps_a_constant_pair_narrow():
@@ -324,3 +324,18 @@ def test_member_spread_histogram_keeps_a_constant_pair_narrow():
     lo, hi = ax.get_xlim()
     assert lo < 0 < 0.04 < hi
     plt.close(ax.figure)
+
+
+def test_coverage_view_shows_a_big_team_by_its_weakest_members():
+    import pandas as pd
+
+    from ssi_analysis.team import coverage_view
+
+    cov = pd.DataFrame({"Member": [f"Member {i:04d}" for i in range(120)],
+                        "Snapshots": [(i * 37) % 120 + 1 for i in range(120)]})
+    small, caption = coverage_view(cov.head(40))
+    assert len(small) == 40 and caption == "Data per member"
+    big, caption = coverage_view(cov)
+    assert len(big) == 50 and big["Snapshots"].max() == 50      # the 50 thinnest histories
+    assert big["Snapshots"].is_monotonic_increasing
+    assert "of 120" in caption and "coverage.csv" in caption
