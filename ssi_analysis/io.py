@@ -986,9 +986,10 @@ def _fast_activity(table, source: Source, member_id: str) -> tuple[list, list] |
 
     Counts are checked with pyarrow compute and held as ``int32`` (−1 = not tracked) in
     one (rows, activities) array (half a float copy, and no copy per step). Returns None
-    for counts beyond ``int32`` (the careful reader takes them). Otherwise one frame in member, date, activity order, with
-    categorical member and activity columns (codes, not millions of strings;
-    :func:`_combine_activity` turns them into the canonical columns).
+    for counts beyond ``int32`` (the careful reader takes them). Otherwise one frame in
+    member, date, activity order, with categorical member and activity columns (codes,
+    not millions of strings; :func:`_combine_activity` turns them into the canonical
+    columns).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
