@@ -62,11 +62,10 @@ def _is_whole(x: np.ndarray) -> np.ndarray:
 
 def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
     """Build a string column of two labels with pyarrow (no Python string per row)."""
-    import pyarrow as pa
+    from .io import _string_column
 
-    arr = pa.array([no, yes], type=pa.large_string()).take(pa.array(flag.astype(np.int8)))
-    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
-                     index=index)
+    return _string_column(np.array([no, yes], dtype=object), flag.astype(np.int8)
+                          ).set_axis(index)
 
 
 def _member_codes(member: pd.Series) -> np.ndarray:

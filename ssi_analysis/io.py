@@ -277,10 +277,7 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
 
 def _constant_str(value: str, n: int) -> pd.Series:
     """Build a string column holding one value with pyarrow (no Python string per row)."""
-    import pyarrow as pa
-
-    arr = pa.array([value], type=pa.large_string()).take(pa.array(np.zeros(n, np.int8)))
-    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+    return _string_column(np.array([value], dtype=object), np.zeros(n, dtype=np.int8))
 
 
 def _order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
