@@ -79,9 +79,12 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     for j, c in enumerate(["ssi", *PILLARS]):
         last[c] = values[:, j]
     last["member_id"] = last["member_id"].astype(str)
-    prev = pd.DataFrame({"date": _gshift(ns.view(np.int64).astype(float), codes, 1)},
-                        index=last.index)
-    prev["date"] = pd.to_datetime(prev["date"].to_numpy(), unit="ns").astype("datetime64[ns]")
+    # the previous period's date within the member (exact datetime shift, NaT = none)
+    prev_ns = np.full(len(ns), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(ns) > 1:
+        same = codes[1:] == codes[:-1]
+        prev_ns[1:][same] = ns[:-1][same]
+    prev = pd.DataFrame({"date": prev_ns}, index=last.index)
     for j, c in enumerate(["ssi", *PILLARS]):
         prev[c] = _gshift(values[:, j], codes, 1)
     return _finish_changes(last, prev, freq)
