@@ -308,7 +308,7 @@ def clean_snapshots(
                        "snapshot table from load_snapshots")
     if shift_window < 3:
         raise ValueError(f"shift_window must be at least 3 snapshots, got {shift_window}")
-    # no defensive copy of the (possibly 25-column, 10-million-row) input: every step
+    # no defensive copy of the (possibly 10-million-row) input: every step
     # below builds new frames or columns, so the caller's frame is never changed
     df = snapshots.reset_index(drop=True)   # a lazy view (copy-on-write), unique labels
     missing_canon = [c for c in SNAPSHOT_CORE if c not in df]
