@@ -602,6 +602,8 @@ def _fast_csv(data: bytes, source: Source, numeric: list[str], *, table: bool = 
             column_types=types, strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
+    if tab.column("date").null_count:     # a missing date: the careful reader says where
+        return None
     if table:
         return tab
     df = tab.to_pandas(date_as_object=False)        # dates as datetime64, not objects

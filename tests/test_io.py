@@ -353,3 +353,23 @@ def test_combined_activity_equals_groupby_sum(parts, categorical):
             .sum().astype({"member_id": str, "activity": str, "count": "int64"}))
     want["date"] = want["date"].astype("datetime64[ns]")
     pd.testing.assert_frame_equal(got, want if len(want) else got.iloc[:0])
+
+
+def test_fast_path_leaves_a_missing_date_to_the_careful_reader(tmp_path, monkeypatch):
+    """An empty date cell gives the same result (skip, or one-line error) on both paths."""
+    import ssi_analysis.io as sio
+
+    days = [f"m{i % 7},2026-01-{i % 28 + 1:02d}" for i in range(40)]
+    (tmp_path / "activity.csv").write_text(
+        "member_id,date,posts,comments\n" + "".join(f"{d},{i % 3},{i % 2}\n"
+                                                   for i, d in enumerate(days)) + "m1,,1,0\n")
+    (tmp_path / "snapshots.csv").write_text(
+        "member_id,date,ssi,brand,people,insights,relationships\n"
+        + "".join(f"{d},40,10,10,10,10\n" for d in days) + "m1,,40,10,10,10,10\n")
+    got = {}
+    for threshold in (10**12, 0):                 # careful reader, then the fast path
+        monkeypatch.setattr(sio, "_FAST_MIN_BYTES", threshold)
+        got[threshold] = load_activity(tmp_path / "activity.csv")
+        with pytest.raises(DataError, match="row 42, column date: the date is empty"):
+            load_snapshots(tmp_path / "snapshots.csv")
+    pd.testing.assert_frame_equal(got[10**12], got[0])
