@@ -691,7 +691,9 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
         Canonical snapshot columns (``schema.SNAPSHOT_CORE``, then the optional peer
         details of ``schema.SNAPSHOT_EXTRAS`` that some source has), one row per capture,
         sorted by member, date and capture time; ``source`` names the file and format of
-        each row. Not deduplicated: see :func:`ssi_analysis.clean_snapshots`.
+        each row. ``member_id`` and ``source`` are categoricals of strings (compact: a
+        code per row, not a string). Not deduplicated: see
+        :func:`ssi_analysis.clean_snapshots`.
         ``attrs["ingest_log"]`` lists files that were skipped or notes on rows.
 
     Raises
@@ -721,6 +723,8 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
                                "or a Sales Navigator usage report)", path=names)
     df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
     df = _order_snapshots(df[snapshot_columns(df.columns)])
+    for c in ("member_id", "source"):          # compact ids: codes, not a string per row
+        df[c] = df[c].astype(pd.CategoricalDtype(pd.Index(sorted(df[c].unique()), dtype=str)))
     df.attrs["ingest_log"] = Records(log)
     return df
 
@@ -1060,6 +1064,20 @@ def _string_column(uniq: np.ndarray, codes: np.ndarray) -> pd.Series:
     return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
+def _category_column(uniq: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``uniq[codes]`` as a categorical of strings (sorted categories, small integer codes).
+
+    The compact form of an id column: a 10,000-member team's 32 M activity rows hold
+    2-byte codes instead of a string each.
+    """
+    codes = np.asarray(codes)
+    used = np.bincount(codes, minlength=len(uniq)) > 0 if len(codes) else np.zeros(len(uniq), bool)
+    new_code = np.cumsum(used) - 1                  # only the values that occur
+    cats = pd.Index(np.asarray(uniq, dtype=object)[used].astype(str), dtype=str)
+    small = np.int8 if len(cats) < 128 else np.int16 if len(cats) < 32_768 else np.int32
+    return pd.Categorical.from_codes(new_code[codes].astype(small), categories=cats)
+
+
 def _combine_activity(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate long activity frames; sum repeated member-day-activity rows.
 
@@ -1108,9 +1126,9 @@ def _combine_activity(frames: list[pd.DataFrame]) -> pd.DataFrame:
         pick = order[starts]
         m, a, ns = m[pick], a[pick], ns[pick]
     del key, d
-    return pd.DataFrame({"member_id": _string_column(m_all, m),
+    return pd.DataFrame({"member_id": _category_column(m_all, m),
                          "date": ns.astype("datetime64[ns]"),
-                         "activity": _string_column(a_all, a),
+                         "activity": _category_column(a_all, a),
                          "count": count.astype("int64")})
 
 
@@ -1143,7 +1161,8 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         end). ``attrs["coverage"]`` lists, per member and activity, the dates the source
         tracks (see :func:`activity_coverage`): days inside coverage without a row are
         zero; days outside are unknown. ``attrs["ingest_log"]`` lists skipped rows and
-        inferences. Only counts and dates leave the importer.
+        inferences. Only counts and dates leave the importer. ``member_id`` and
+        ``activity`` are categoricals of strings (sorted categories, the values that occur).
 
     Raises
     ------
