@@ -61,11 +61,10 @@ def _is_whole(x: np.ndarray) -> np.ndarray:
 
 
 def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
-    """Build a string column of two labels with pyarrow (no Python string per row)."""
-    from .io import _string_column
-
-    return _string_column(np.array([no, yes], dtype=object), flag.astype(np.int8)
-                          ).set_axis(index)
+    """Build a two-label column as a categorical of strings (one byte per row)."""
+    cats = pd.Index([no, yes], dtype=str)
+    return pd.Series(pd.Categorical.from_codes(flag.astype(np.int8), categories=cats),
+                     index=index)
 
 
 def _member_codes(member: pd.Series) -> np.ndarray:
@@ -112,7 +111,8 @@ def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, 
     ok = (j >= 0)
     j = np.clip(j, 0, None)
     ok &= (codes[j] == codes) & (days[j] >= days - back - tolerance) & (days[j] <= days - back)
-    out = np.where(ok[:, None], values[j], np.nan)
+    out = values[j]
+    out[~ok] = np.nan
     return out
 
 
@@ -373,6 +373,9 @@ def clean_snapshots(
                                  for a, b in zip(s["ssi"], psum[s.index], strict=True)])
     logs += _log_rows(df, lowp, "low_precision", "flagged",
                       "whole-number pillar scores: changes under 1 point are invisible")
+    # free the whole-column temporaries before the deduplicated copy is made (at 10 M rows
+    # each is 77 MB, the pillar block 310 MB)
+    del pill, psum, ssi, derive, integer_ssi, tol, diff, mism
 
     # duplicates: latest capture first, then the most precise source. Sorting is by
     # integer codes (one np.lexsort), and skipped when the rows are already in member,
@@ -406,10 +409,12 @@ def clean_snapshots(
         dup[:-1] = (codes[1:] == codes[:-1]) & (days[1:] == days[:-1])
         if dup.any():
             kept_pos = np.flatnonzero(~dup)
-            vals = df[["ssi", *PILLARS]].to_numpy(float)[order]
             # the kept row of each duplicate is the last of its (member, day) run
             run_end = kept_pos[np.searchsorted(kept_pos, np.flatnonzero(dup))]
-            same = np.isclose(vals[dup], vals[run_end], equal_nan=True).all(axis=1)
+            vals = df[["ssi", *PILLARS]]
+            same = np.isclose(vals.iloc[order[dup]].to_numpy(float),
+                              vals.iloc[order[run_end]].to_numpy(float),
+                              equal_nan=True).all(axis=1)
             dropped = df.iloc[order[dup]]
             logs += _log_rows(dropped, np.ones(len(dropped), dtype=bool), "duplicate",
                               "dropped", np.where(
@@ -442,6 +447,7 @@ def clean_snapshots(
     logs += _log_rows(df, gap, "gap", "flagged",
                       lambda s: [f"{int(n) - 1} days without a snapshot before this one"
                                  for n in step[s.index]])
+    del prev_day, usual, step
 
     # implausible jumps: consecutive days, and against the snapshot about a week earlier
     pill = df[list(PILLARS)].to_numpy(float)
@@ -458,6 +464,7 @@ def clean_snapshots(
             logs += _log_rows(df, weekly, "weekly_jump", "flagged",
                               lambda s, p=p, dw=dw: [f"{p} moved {x:+.2f} within a week"
                                                      for x in dw[s.index]])
+    del pill, week_ago, d, dw
 
     # level shifts: a step that persists (medians before and after differ) vs a spike
     shifts = _level_shifts(df, codes, days, threshold=level_shift, window=shift_window)

@@ -114,6 +114,14 @@ def _finish_changes(last: pd.DataFrame, prev: pd.DataFrame, freq: str) -> pd.Dat
     return out
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes and labels of a column (a categorical's own small codes, no copy)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), list(values.cat.categories)
+    codes, uniq = pd.factorize(values)
+    return codes, list(uniq)
+
+
 def window_counts(
     changes: pd.DataFrame,
     activity: pd.DataFrame,
@@ -155,10 +163,10 @@ def window_counts(
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     cov = activity_coverage(activity) if coverage is None else coverage
     # integer codes once (no per-activity string comparisons, no object arrays)
-    act_codes, act_names = pd.factorize(activity["activity"])
+    act_codes, act_names = _codes(activity["activity"])
     act_names = [str(a) for a in act_names]
-    act_member_codes, act_members = pd.factorize(activity["member_id"])
-    act_days_ns = activity["date"].to_numpy().astype("datetime64[ns]")
+    act_member_codes, act_members = _codes(activity["member_id"])
+    act_days_ns = activity["date"].to_numpy().astype("datetime64[ns]", copy=False)
     counts = activity["count"].to_numpy()
     if activities is None:
         activities = sorted(set(cov["activity"]) | set(act_names))
@@ -187,29 +195,27 @@ def window_counts(
     d0 = min(lows) - pd.Timedelta(days=1)
     n_days = (max(highs) - d0).days + 2
     scale = 7.0 / out["gap_days"].to_numpy() if freq == "W" else 1.0
-    # rows grouped by activity once (a stable sort of small codes), so each activity below
-    # is a contiguous slice instead of three boolean selections over every row
-    by_act = np.argsort(act_codes, kind="stable")
-    bounds = np.searchsorted(act_codes[by_act], np.arange(len(act_names) + 1))
+    # member position and day number of every activity row as int32 (small: a 10,000-member
+    # team has 32 M rows), days computed in chunks to bound the int64 temporaries
     member_pos = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))
-    ai = member_pos[act_member_codes[by_act]]
-    ad = ((act_days_ns[by_act] - np.datetime64(d0, "ns")) // np.timedelta64(1, "D")
-          ).astype(np.int64)
-    counts = counts[by_act].astype(float)
+    ai = member_pos.astype(np.int32)[act_member_codes]
+    ad = np.empty(len(act_days_ns), dtype=np.int32)
+    origin = np.datetime64(d0, "ns")
+    for lo in range(0, len(ad), 4_000_000):
+        ad[lo:lo + 4_000_000] = (act_days_ns[lo:lo + 4_000_000] - origin) // np.timedelta64(1, "D")
     cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
     if "granularity" not in cov:
         cov = cov.assign(granularity="day")
     shape = (len(members), n_days)
 
     def cumulative(mi, days, weights):
-        flat = np.bincount(mi * n_days + days + 1, weights=weights,
+        flat = np.bincount(mi.astype(np.int64) * n_days + days + 1, weights=weights,
                            minlength=len(members) * n_days)
         return flat.reshape(shape).cumsum(axis=1)
 
     for a in activities:
-        k_act = act_names.index(a) if a in act_names else None
-        sel = slice(bounds[k_act], bounds[k_act + 1]) if k_act is not None else slice(0, 0)
-        cum = cumulative(ai[sel], ad[sel], counts[sel])
+        sel = act_codes == (act_names.index(a) if a in act_names else -2)   # small codes
+        cum = cumulative(ai[sel], ad[sel], counts[sel].astype(float))
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
         daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
         start = np.full(len(members), np.iinfo(np.int64).max)
