@@ -73,6 +73,12 @@ def _member_codes(member: pd.Series) -> np.ndarray:
     return codes.astype(np.int64)
 
 
+def _in_member_order(codes: np.ndarray, days: np.ndarray, *, strict: bool = False) -> bool:
+    """Tell whether rows are sorted by member code, then day (``strict``: no day repeated)."""
+    dm, dd = np.diff(codes), np.diff(days)
+    return bool(np.all((dm > 0) | ((dm == 0) & ((dd > 0) if strict else (dd >= 0)))))
+
+
 def _gshift(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
     """``values`` shifted by ``k`` rows within runs of equal ``codes`` (NaN across runs).
 
@@ -369,8 +375,9 @@ def clean_snapshots(
     lowp = _is_whole(pill).all(axis=1)
     df = df.assign(ssi=ssi, precision=_labels(lowp, "integer", "full", df.index))
     logs += _log_rows(df, mism, "sum_mismatch", "flagged",
-                      lambda s: [f"SSI {a:g} but pillars sum to {b:.3f}"
-                                 for a, b in zip(s["ssi"], psum[s.index], strict=True)])
+                      lambda s, psum=psum: [f"SSI {a:g} but pillars sum to {b:.3f}"
+                                            for a, b in zip(s["ssi"], psum[s.index],
+                                                            strict=True)])
     logs += _log_rows(df, lowp, "low_precision", "flagged",
                       "whole-number pillar scores: changes under 1 point are invisible")
     # free the whole-column temporaries before the deduplicated copy is made (at 10 M rows
@@ -382,12 +389,10 @@ def clean_snapshots(
     # day order without repeats (a canonical CSV written by the kit).
     codes = _member_codes(df["member_id"])
     days = df["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    ordered = len(df) < 2 or bool(np.all(
-        (np.diff(codes) > 0) | ((np.diff(codes) == 0) & (np.diff(days) > 0))))
-    if not ordered:
+    if not _in_member_order(codes, days, strict=True):
         n = len(df)
         dm, dd = np.diff(codes), np.diff(days)
-        if np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+        if _in_member_order(codes, days):
             # already in member, day order: repeats are adjacent; order only those rows
             same_day = (dm == 0) & (dd == 0)
             tied = np.zeros(n, dtype=bool)
@@ -445,8 +450,8 @@ def clean_snapshots(
         "days": (step_arr[gap] - 1).astype(int),
     })
     logs += _log_rows(df, gap, "gap", "flagged",
-                      lambda s: [f"{int(n) - 1} days without a snapshot before this one"
-                                 for n in step[s.index]])
+                      lambda s, step=step: [f"{int(n) - 1} days without a snapshot before "
+                                            "this one" for n in step[s.index]])
     del prev_day, usual, step
 
     # implausible jumps: consecutive days, and against the snapshot about a week earlier

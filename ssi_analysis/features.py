@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .clean import _gshift
+from .clean import _gshift, _in_member_order
 from .io import activity_coverage
 from .schema import PILLARS
 
@@ -60,8 +60,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         return _period_changes_pandas(df, freq)
     codes, uniq = pd.factorize(df["member_id"], sort=True)
     ns = df["date"].to_numpy().astype("datetime64[ns]")
-    dm, dd = np.diff(codes), np.diff(ns.view(np.int64))
-    if not np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+    if not _in_member_order(codes, ns.view(np.int64)):
         order = np.lexsort((ns.view(np.int64), codes))
         codes, ns, values = codes[order], ns[order], values[order]
     day = ns.astype("datetime64[D]")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import longcsv, salesnav
+from .clean import _in_member_order
 from .errors import DataError, NoDataFoundError
 from .paths import is_under_raw
 from .schema import (
@@ -293,9 +294,8 @@ def _order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     cap_t = df["captured_at"].dt.tz_localize(None).to_numpy()
     cap_nat = np.isnat(cap_t)
     src, _ = pd.factorize(df["source"], sort=True)
-    dm, dd = np.diff(m), np.diff(day)
-    tied = (dm == 0) & (dd == 0)
-    in_order = bool(np.all((dm > 0) | ((dm == 0) & (dd >= 0))))
+    tied = (np.diff(m) == 0) & (np.diff(day) == 0)
+    in_order = _in_member_order(m, day)
     if in_order and tied.any():   # ties keep file order only when nothing else orders them
         in_order = bool(cap_nat.all() and (src == src[0]).all())
     if in_order:
@@ -1021,8 +1021,7 @@ def _fast_activity(table, source: Source, member_id: str) -> tuple[list, list] |
     else:
         codes, uniq = np.zeros(n, dtype=np.int64), np.array([member_id], dtype=object)
     days = table.column("date").cast(pa.int32()).to_numpy().astype(np.int64)
-    dm, dd = np.diff(codes), np.diff(days)
-    if not np.all((dm > 0) | ((dm == 0) & (dd >= 0))):
+    if not _in_member_order(codes, days):
         order = np.lexsort((days, codes))
         codes, days, counts = codes[order], days[order], counts[order]
     dates = days.astype("datetime64[D]").astype("datetime64[ns]")
