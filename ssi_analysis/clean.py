@@ -443,7 +443,7 @@ def clean_snapshots(
         gap = step_arr > np.maximum(min_gap_days, 2 * np.nan_to_num(usual, nan=1.0))
     gap_dates = df["date"].to_numpy()[gap]
     gaps = pd.DataFrame({
-        "member_id": df["member_id"].to_numpy()[gap],
+        "member_id": df["member_id"].array[gap].to_numpy(),  # only the gap rows
         "start": (prev_day[gap].astype(np.int64) + 1).astype("datetime64[D]").astype(
             "datetime64[ns]"),
         "end": (gap_dates - np.timedelta64(1, "D")).astype("datetime64[ns]"),

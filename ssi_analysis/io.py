@@ -235,10 +235,12 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     One frame construction; columns that already have the right type are not copied.
     """
     n = len(df)
+    nothing = np.full(n, np.nan)       # one all-missing array for the absent columns
+    nothing.flags.writeable = False    # (read-only; pandas copies it on write)
 
     def number(c: str):
         if c not in df:
-            return np.full(n, np.nan)
+            return nothing
         v = df[c]
         return v.to_numpy() if v.dtype == np.float64 else \
             pd.to_numeric(v, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -251,8 +253,7 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
         date = date.dt.normalize()
     cap = df["captured_at"] if "captured_at" in df else pd.Series(pd.NaT, index=df.index)
     cols: dict = {
-        "member_id": (df["member_id"] if df["member_id"].dtype == "str"
-                      else df["member_id"].astype(str)) if "member_id" in df
+        "member_id": _id_column(df["member_id"]) if "member_id" in df
         else _constant_str("me", n),
         "date": date.to_numpy(),
         "captured_at": pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]").array,
@@ -261,19 +262,48 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
         cols[c] = number(c)
     if "industry" in df:
         ind = df["industry"].astype(object)
-        cols["industry"] = ind.where(ind.notna(), None).to_numpy(dtype=object)
+        ind = ind.where(ind.notna(), None).to_numpy(dtype=object)
     else:
-        cols["industry"] = np.full(n, None, dtype=object)
-    src = df["source"] if "source" in df else None
-    cols["source"] = (src if src is not None and src.dtype == "str" else
-                      src.astype(str) if src is not None else _constant_str("", n))
+        ind = np.full(n, None, dtype=object)
+    # as an object Series: no per-row type inference when the frame is built
+    cols["industry"] = pd.Series(ind, dtype=object, copy=False)
+    cols["source"] = _id_column(df["source"]) if "source" in df else _constant_str("", n)
     for c in SNAPSHOT_EXTRAS:          # optional: only the peer details a source has
         if c in df and df[c].notna().any():
             cols[c] = number(c)
-    out = pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) and v.dtype != "str"
-                            else (v.array if isinstance(v, pd.Series) else v))
-                        for c, v in cols.items()})
+    out = pd.DataFrame({c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
+                        for c, v in cols.items()}, copy=False)
     return out[snapshot_columns(out.columns)]
+
+
+def _id_column(v: pd.Series) -> pd.Series:
+    """An id column as strings, or as the categorical of strings it already is."""
+    if isinstance(v.dtype, pd.CategoricalDtype) and v.cat.categories.dtype == "str":
+        return v
+    return v if v.dtype == "str" else v.astype(str)
+
+
+def _as_categories(frames: list[pd.DataFrame], col: str) -> list[pd.DataFrame]:
+    """Give ``col`` of every frame one categorical dtype: the sorted values of all frames.
+
+    Frames that share it concatenate without turning codes back into strings.
+    """
+    def values(f):
+        v = f[col]
+        if isinstance(v.dtype, pd.CategoricalDtype):   # the readers' categoricals hold
+            return v.cat.categories                     # only values that occur
+        return v.unique()
+    allv = sorted(set().union(*(set(values(f)) for f in frames)))
+    dtype = pd.CategoricalDtype(pd.Index(allv, dtype=str))
+    out = []
+    for f in frames:
+        v = f[col]
+        if not (isinstance(v.dtype, pd.CategoricalDtype) and v.dtype == dtype):
+            v = (v.cat.set_categories(dtype.categories) if isinstance(v.dtype, pd.CategoricalDtype)
+                 else v.astype(dtype))
+            f = f.assign(**{col: v})
+        out.append(f)
+    return out
 
 
 def _constant_str(value: str, n: int) -> pd.Series:
@@ -289,18 +319,19 @@ def _order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     """
     if len(df) < 2:
         return df.reset_index(drop=True)
-    m, _ = pd.factorize(df["member_id"], sort=True)
+    m, src = _sorted_codes(df["member_id"])[0], _sorted_codes(df["source"])[0]
     day = df["date"].to_numpy().view(np.int64)
-    cap_t = df["captured_at"].dt.tz_localize(None).to_numpy()
-    cap_nat = np.isnat(cap_t)
-    src, _ = pd.factorize(df["source"], sort=True)
-    tied = (np.diff(m) == 0) & (np.diff(day) == 0)
-    in_order = _in_member_order(m, day)
-    if in_order and tied.any():   # ties keep file order only when nothing else orders them
+    cap = df["captured_at"].array.asi8             # UTC nanoseconds; NaT is the minimum
+    cap_nat = cap == np.iinfo(np.int64).min
+    dm, dd = np.diff(m), np.diff(day)
+    in_order = bool(np.all((dm > 0) | ((dm == 0) & (dd >= 0))))
+    if in_order and ((dm == 0) & (dd == 0)).any():
+        # ties keep file order only when nothing else orders them
         in_order = bool(cap_nat.all() and (src == src[0]).all())
+    del dm, dd
     if in_order:
         return df.reset_index(drop=True)
-    order = np.lexsort((src, cap_t.view(np.int64), ~cap_nat, day, m))
+    order = np.lexsort((src, cap, ~cap_nat, day, m))
     return df.iloc[order].reset_index(drop=True)
 
 
@@ -578,39 +609,98 @@ def _csv_rows(text: str, source: Source) -> list[list[str]]:
 _FAST_MIN_BYTES = 2_000_000
 
 
-def _fast_csv(data: bytes, source: Source, numeric: list[str], *, table: bool = False):
+def _fast_csv(source: Source, numeric: list[str], *, table: bool = False,
+              ints: Iterable[str] = ()):
     """Read a large canonical CSV with pyarrow (columns by name, ISO dates, numbers).
 
     Returns None when the file is not exactly that (then the careful reader runs and
-    reports the first bad cell by row and column). With ``table`` the pyarrow table is
-    returned as read, member ids dictionary-encoded (no string per row).
+    reports the first bad cell by row and column). A file on disk is read by pyarrow
+    from its path (no copy of its bytes in Python). Member ids are read
+    dictionary-encoded (no string per row) and come back as a categorical; with
+    ``table`` the pyarrow table is returned as read. Columns in ``ints`` are read as
+    ``int32`` (as ``float64`` when that fails, e.g. for ``1.0``).
     """
-    if len(data) < _FAST_MIN_BYTES:
-        return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    header = _header(data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff"))
+    try:
+        if source.member is None:
+            if source.path.stat().st_size < _FAST_MIN_BYTES:
+                return None
+            with open(source.path, "rb") as fh:
+                head = fh.read(4096)
+            where = str(source.path)
+        else:
+            data = source.read_bytes()
+            if len(data) < _FAST_MIN_BYTES:
+                return None
+            head, where = data[:4096], pa.BufferReader(data)
+    except (OSError, DataError):
+        return None                         # the careful reader says what is wrong
+    header = _header(head.decode("utf-8", errors="replace").lstrip("\ufeff"))
     names = [h.strip() for h in header]
     if "date" not in names or any(_norm(n) != n for n in names):
         return None
-    types = {n: pa.float64() for n in names if n in numeric}
-    types.update({"member_id": pa.dictionary(pa.int32(), pa.string()) if table else pa.string(),
-                  "date": pa.date32()})
-    try:
-        tab = pacsv.read_csv(pa.BufferReader(data), convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    types = {n: pa.float64() for n in names if n in numeric or n in ints}
+    types.update({"member_id": pa.dictionary(pa.int32(), pa.string()), "date": pa.date32()})
+    as_int = {**types, **{n: pa.int32() for n in names if n in ints}}
+    tab = None
+    for attempt in ([as_int] if as_int != types else []) + [types]:
+        try:
+            tab = pacsv.read_csv(where, convert_options=pacsv.ConvertOptions(
+                column_types=attempt, strings_can_be_null=False))
+            break
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OSError):
+            continue
+    if tab is None:
         return None
     if tab.column("date").null_count:     # a missing date: the careful reader says where
         return None
     if table:
         return tab
-    df = tab.to_pandas(date_as_object=False)        # dates as datetime64, not objects
-    df["date"] = df["date"].astype("datetime64[ns]")
-    if "member_id" in df:
-        df["member_id"] = df["member_id"].astype(str)
-    return df
+    # column by column, without pandas' consolidation copy; ids stay codes
+    cols: dict = {}
+    for name in tab.column_names:
+        col = tab.column(name)
+        if name == "member_id":
+            cols[name] = _dictionary_categorical(col)
+        elif name == "date":
+            cols[name] = _days_to_ns(col.cast(pa.int32()).to_numpy())
+        elif name in numeric:
+            cols[name] = col.to_numpy()
+        else:
+            cols[name] = col.to_pandas()
+    return pd.DataFrame(cols, copy=False)
+
+
+def _days_to_ns(days: np.ndarray) -> np.ndarray:
+    """Day numbers since 1970 as ``datetime64[ns]`` (one allocation)."""
+    ns = days.astype(np.int64)
+    ns *= 86_400_000_000_000
+    return ns.view("datetime64[ns]")
+
+
+def _dictionary_codes(col, dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes and sorted unique strings of a dictionary-encoded column."""
+    ids = col.combine_chunks()
+    names = np.asarray(ids.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names.astype(str), kind="stable")
+    rank = np.empty(len(names), dtype=dtype)
+    rank[order] = np.arange(len(names))
+    return rank[ids.indices.to_numpy()], names[order]
+
+
+def _dictionary_categorical(col) -> pd.Categorical:
+    """A dictionary-encoded pyarrow column of strings as a categorical (sorted categories).
+
+    Every dictionary value occurs (the CSV reader builds it from the values read), so
+    the codes are the sorted ranks of the dictionary, taken once in the smallest integer
+    type.
+    """
+    k = len(col.chunk(0).dictionary) if col.num_chunks == 1 else 2**31 - 1
+    small = np.int8 if k < 128 else np.int16 if k < 32_768 else np.int32
+    codes, uniq = _dictionary_codes(col, small)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniq.astype(str), dtype=str))
 
 
 def _sniff_snapshot_reader(source: Source, text: str) -> Callable | None:
@@ -641,6 +731,14 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
     lower = source.basename.lower()
     if not lower.endswith((*_SNAPSHOT_SUFFIXES, ".xlsx", ".xlsm")):
         return None
+    fast = _fast_csv(source, list(_NUMERIC_SNAPSHOT)) if lower.endswith(".csv") else None
+    if fast is not None and set(PILLARS) <= set(fast.columns):
+        if "ssi" not in fast:
+            fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
+        fast["source"] = pd.Categorical.from_codes(
+            np.zeros(len(fast), np.int8), categories=pd.Index([f"{source.short} [snapshot csv]"],
+                                                              dtype=str))
+        return fast
     data = source.read_bytes()
     if _is_xlsx(source, data):
         rows = salesnav.xlsx_rows(source, data)
@@ -653,12 +751,6 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
         return None
     if not data[:65536].strip() and not data.strip():
         raise DataError("is empty", path=source.name)
-    fast = _fast_csv(data, source, list(_NUMERIC_SNAPSHOT)) if lower.endswith(".csv") else None
-    if fast is not None and set(PILLARS) <= set(fast.columns):
-        if "ssi" not in fast:
-            fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
-        fast["source"] = _constant_str(f"{source.short} [snapshot csv]", len(fast))
-        return fast
     text = decode_text(data, source)
     reader = _sniff_snapshot_reader(source, text)
     if reader is None:
@@ -721,10 +813,22 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
         raise NoDataFoundError(f"no SSI snapshot file found among {len(sources)} files "
                                "(expected salesApiSsi JSON, a saved SSI page, a snapshot CSV "
                                "or a Sales Navigator usage report)", path=names)
-    df = pd.concat([_finish_snapshots(f) for f in frames], ignore_index=True)
-    df = _order_snapshots(df[snapshot_columns(df.columns)])
+    # the readers' many small frames (one per JSON capture) are finished as one
+    fast = [f for f in frames if isinstance(f["member_id"].dtype, pd.CategoricalDtype)]
+    small = [f for f in frames if not isinstance(f["member_id"].dtype, pd.CategoricalDtype)]
+    frames = [_finish_snapshots(f) for f in fast]
+    if small:
+        frames.append(_finish_snapshots(small[0] if len(small) == 1
+                                        else pd.concat(small, ignore_index=True)))
     for c in ("member_id", "source"):          # compact ids: codes, not a string per row
-        df[c] = df[c].astype(pd.CategoricalDtype(pd.Index(sorted(df[c].unique()), dtype=str)))
+        if any(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames):
+            frames = _as_categories(frames, c)
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    for c in ("member_id", "source"):
+        if not isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype(pd.CategoricalDtype(pd.Index(sorted(df[c].unique()),
+                                                              dtype=str)))
+    df = _order_snapshots(df[snapshot_columns(df.columns)])
     df.attrs["ingest_log"] = Records(log)
     return df
 
@@ -984,69 +1088,115 @@ def _read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list,
     return frames, coverage
 
 
-def _fast_activity(table, source: Source, member_id: str) -> tuple[list, list] | None:
+#: Rows of a wide activity table turned long at a time (bounded temporaries).
+_LONG_CHUNK = 1_000_000
+
+
+def _fast_activity(table, source: Source, member_id: str) -> tuple[list, list, bool] | None:
     """Wide canonical activity (a typed pyarrow table) → long counts and coverage.
 
-    Counts are checked with pyarrow compute and held as ``int32`` (−1 = not tracked) in
-    one (rows, activities) array (half a float copy, and no copy per step). Returns None
-    for counts beyond ``int32`` (the careful reader takes them). Otherwise one frame in
-    member, date, activity order, with categorical member and activity columns (codes,
-    not millions of strings; :func:`_combine_activity` turns them into the canonical
-    columns).
+    The counts come as ``int32`` (or as whole floats, checked and cast; None for counts
+    beyond ``int32``: the careful reader takes them) and are checked for negatives with
+    pyarrow compute. The long frame is
+    built in row chunks straight into its final arrays — member, date, activity order,
+    categorical member and activity columns (codes, not millions of strings) — so no
+    whole-table temporaries are made. Returns ``(frames, coverage, canonical)``:
+    ``canonical`` is True when no member-day repeats, so the frame needs no combining.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     acts = sorted(c for c in table.column_names if c in ACTIVITIES)
     label = f"{source.short} [activity csv]"
-    n = table.num_rows
-    counts = np.empty((n, len(acts)), dtype=np.int32)
-    for j, a in enumerate(acts):
+    n, k = table.num_rows, len(acts)
+    counts = np.empty((k, n), dtype=np.int32)      # one contiguous row per activity
+    every_row = [False] * k                         # activities tracked on every row
+    for a in (c for c in table.column_names if c in ACTIVITIES):   # file order: the
+        j = acts.index(a)                                        # careful reader's
         col = table.column(a)
-        bad = pc.or_(pc.less(col, 0), pc.not_equal(pc.floor(col), col))
-        if pc.any(bad).as_py():
-            i = int(pc.index(bad, True).as_py())
+        if pa.types.is_floating(col.type):          # written as 1.0: whole and in range?
+            bad = pc.or_(pc.less(col, 0), pc.not_equal(pc.floor(col), col))
+            if pc.any(bad).as_py():
+                i = int(pc.index(bad, True).as_py())
+                raise DataError(f"expected a whole count of zero or more, found "
+                                f"{col[i].as_py()!r}", path=source.name, row=i + 2, column=a)
+            if (pc.max(col).as_py() or 0) >= 2**31:  # beyond int32: the careful reader
+                return None
+            col = col.cast(pa.int32())
+        low = pc.min(col).as_py()
+        if low is not None and low < 0:
+            i = int(pc.index(pc.less(col, 0), True).as_py())
             raise DataError(f"expected a whole count of zero or more, found "
-                            f"{col[i].as_py()!r}", path=source.name, row=i + 2, column=a)
-        if (pc.max(col).as_py() or 0) >= 2**31:      # beyond int32: the careful reader
-            return None
-        counts[:, j] = pc.fill_null(col, -1).cast(pa.int32()).to_numpy()
+                            f"{str(col[i].as_py())!r}", path=source.name, row=i + 2, column=a)
+        every_row[j] = col.null_count == 0
+        counts[j] = (col if every_row[j] else pc.fill_null(col, -1)).to_numpy()
     if "member_id" in table.column_names:
-        ids = table.column("member_id").combine_chunks()
-        names = np.asarray(ids.dictionary.to_pylist(), dtype=object)
-        order = np.argsort(names.astype(str), kind="stable")
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[order] = np.arange(len(names))
-        codes, uniq = rank[ids.indices.to_numpy()], names[order]
+        ids = _dictionary_categorical(table.column("member_id"))
+        codes, uniq = ids.codes, np.asarray(ids.categories, dtype=object)
     else:
-        codes, uniq = np.zeros(n, dtype=np.int64), np.array([member_id], dtype=object)
-    days = table.column("date").cast(pa.int32()).to_numpy().astype(np.int64)
-    if not _in_member_order(codes, days):
+        codes, uniq = np.zeros(n, dtype=np.int8), np.array([member_id], dtype=object)
+    days = table.column("date").cast(pa.int32()).to_numpy()
+    canonical = _in_member_order(codes, days, strict=True)
+    if not canonical and not _in_member_order(codes, days):
         order = np.lexsort((days, codes))
-        codes, days, counts = codes[order], days[order], counts[order]
-    dates = days.astype("datetime64[D]").astype("datetime64[ns]")
+        codes, days, counts = codes[order], days[order], counts[:, order]
+    # coverage: first and last tracked day per member and activity
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.array([], int)
+    ends = np.r_[starts[1:], n] - 1
     coverage = []
     for j, a in enumerate(acts):
-        tracked = counts[:, j] >= 0
-        span = pd.DataFrame({"m": codes[tracked], "d": dates[tracked]}).groupby(
-            "m", sort=True)["d"].agg(["min", "max"])
+        if every_row[j]:                            # every row tracked: the member's span
+            m_idx, first, last = codes[starts], days[starts], days[ends]
+        else:
+            tracked = counts[j] >= 0
+            span = pd.DataFrame({"m": codes[tracked], "d": days[tracked]}).groupby(
+                "m", sort=True)["d"].agg(["min", "max"])
+            m_idx = span.index.to_numpy()
+            first, last = span["min"].to_numpy(), span["max"].to_numpy()
         coverage.append(pd.DataFrame({   # a frame of records (70,000 for a big team)
-            "member_id": uniq[span.index.to_numpy()], "activity": a,
-            "start": span["min"].to_numpy(), "end": span["max"].to_numpy(),
-            "source": label, "granularity": "day"}))
-    r, j = np.nonzero(counts > 0)                   # row-major: member, date, activity order
+            "member_id": uniq[m_idx], "activity": a, "start": _days_to_ns(first),
+            "end": _days_to_ns(last), "source": label, "granularity": "day"}))
+    # wide → long in chunks of rows, written into the final columns
+    step = _LONG_CHUNK
+    total = sum(int(np.count_nonzero(counts[:, lo:lo + step] > 0)) for lo in range(0, n, step))
+    m_out = np.empty(total, dtype=codes.dtype)
+    ns_out = np.empty(total, dtype=np.int64)
+    a_out = np.empty(total, dtype=np.int8)
+    c_out = np.empty(total, dtype=np.int64)
+    at = 0
+    for lo in range(0, n, step):
+        block = counts[:, lo:lo + step].T           # (rows, activities)
+        f = np.flatnonzero(block > 0)               # row-major: member, date, activity
+        r = f // k
+        j = f - r * k
+        hi = at + len(r)
+        m_out[at:hi] = codes[lo:lo + step][r]
+        ns_out[at:hi] = days[lo:lo + step][r]
+        a_out[at:hi] = j
+        c_out[at:hi] = block[r, j]
+        at = hi
+    ns_out *= 86_400_000_000_000
+    used = np.bincount(a_out, minlength=k) > 0 if total else np.zeros(k, bool)
+    a_code = (np.cumsum(used) - 1).astype(np.int8)
     frame = pd.DataFrame({
-        "member_id": pd.Categorical.from_codes(codes[r], categories=pd.Index(uniq)),
-        "date": dates[r],
-        "activity": pd.Categorical.from_codes(j, categories=pd.Index(acts)),
-        "count": counts[r, j].astype("int64")})
-    return [frame], coverage
+        "member_id": pd.Categorical.from_codes(m_out, categories=pd.Index(
+            uniq.astype(str), dtype=str)) if bool(np.all(np.bincount(
+                m_out.astype(np.int64), minlength=len(uniq)) > 0)) else
+        _category_column(uniq, m_out.astype(np.int64)),
+        "date": ns_out.view("datetime64[ns]"),
+        "activity": pd.Categorical.from_codes(a_code[a_out] if not used.all() else a_out,
+                                              categories=pd.Index(np.asarray(acts)[used],
+                                                                  dtype=str)),
+        "count": c_out}, copy=False)
+    return [frame], coverage, canonical
 
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and their sorted unique strings (categoricals reuse their codes)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = values.cat.categories.astype(str).to_numpy(dtype=object)
+        if values.cat.categories.is_monotonic_increasing:     # codes already in order
+            return values.cat.codes.to_numpy().astype(np.int64), cats
         order = np.argsort(cats, kind="stable")
         rank = np.empty(len(cats), dtype=np.int64)
         rank[order] = np.arange(len(cats))
@@ -1174,6 +1324,7 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     member = member_id or "me"
     export_groups: dict[str, list[Source]] = {}
     frames: list[pd.DataFrame] = []
+    ready: set[int] = set()                    # frames already in canonical form
     coverage: list[dict] = []
     log: list[dict] = []
     found = False
@@ -1187,6 +1338,18 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         lower = source.basename.lower()
         if not lower.endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             continue
+        fast = (_fast_csv(source, [], ints=list(ACTIVITIES), table=True)
+                if lower.endswith((".csv", ".txt")) else None)
+        fast = (_fast_activity(fast, source, member)
+                if fast is not None and set(fast.column_names) & set(ACTIVITIES) else None)
+        if fast is not None:
+            f, c, canonical = fast
+            if canonical:
+                ready.update(id(x) for x in f)
+            frames += f
+            coverage += c
+            found = True
+            continue
         data = source.read_bytes()
         if _is_xlsx(source, data):
             rows = salesnav.xlsx_rows(source, data)
@@ -1194,15 +1357,6 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
                 continue
         else:
             if not data[:65536].strip() and not data.strip():
-                continue
-            fast = _fast_csv(data, source, list(ACTIVITIES), table=True)
-            fast = (_fast_activity(fast, source, member)
-                    if fast is not None and set(fast.column_names) & set(ACTIVITIES) else None)
-            if fast is not None:
-                f, c = fast
-                frames += f
-                coverage += c
-                found = True
                 continue
             text = decode_text(data, source)
             if _is_activity_csv(text):
@@ -1229,7 +1383,10 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         raise NoDataFoundError("no activity file found (expected a LinkedIn data export with "
                                "Shares.csv, Comments.csv, …, a Sales Navigator usage report "
                                "or an activity CSV)", path=", ".join(str(p) for p in paths))
-    out = _combine_activity(frames)[list(ACTIVITY_COLUMNS)]
+    if len(frames) == 1 and id(frames[0]) in ready and len(frames[0]):
+        out = frames[0]                  # one wide CSV without repeats: already canonical
+    else:
+        out = _combine_activity(frames)[list(ACTIVITY_COLUMNS)]
     out.attrs["coverage"] = Records(_coverage_records(coverage))
     out.attrs["ingest_log"] = Records(log)
     out.attrs["hourly"] = Records(_hourly_records(hourly))
@@ -1285,12 +1442,17 @@ def _coverage_records(rows: list) -> list[dict]:
         ["member_id", "activity", "start", "end"])
     cov = pd.concat([day, period], ignore_index=True).sort_values(
         ["member_id", "activity", "start", "source"], kind="stable")
-    start = pd.to_datetime(cov["start"]).dt.strftime("%Y-%m-%d")
-    end = pd.to_datetime(cov["end"]).dt.strftime("%Y-%m-%d")
+    def day_text(c: str) -> list[str]:
+        return np.datetime_as_string(pd.to_datetime(cov[c]).to_numpy().astype(
+            "datetime64[D]"), unit="D").tolist()
+
+    def text(c: str) -> list[str]:
+        return cov[c].astype(str).tolist()      # plain lists: no per-row pandas access
+
     return [{"member_id": m, "activity": a, "start": b, "end": e, "source": src,
              "granularity": g} for m, a, b, e, src, g in zip(
-                 cov["member_id"].astype(str), cov["activity"].astype(str), start, end,
-                 cov["source"].astype(str), cov["granularity"].astype(str), strict=True)]
+                 text("member_id"), text("activity"), day_text("start"), day_text("end"),
+                 text("source"), text("granularity"), strict=True)]
 
 
 def activity_coverage(activity: pd.DataFrame) -> pd.DataFrame:
