@@ -232,18 +232,19 @@ _NUMERIC_SNAPSHOT = ("ssi", *PILLARS, "industry_rank", "network_rank", "industry
 def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     """Give a snapshot frame the canonical columns, dtypes and order.
 
-    One frame construction; columns that already have the right type are not copied.
+    One frame construction; columns that already have the right type are not copied
+    (they are passed as Series, so pandas tracks them copy-on-write and the result stays
+    writable).
     """
     n = len(df)
-    nothing = np.full(n, np.nan)       # one all-missing array for the absent columns
-    nothing.flags.writeable = False    # (read-only; pandas copies it on write)
+    df = df.reset_index(drop=True)
 
     def number(c: str):
         if c not in df:
-            return nothing
+            return np.full(n, np.nan)
         v = df[c]
-        return v.to_numpy() if v.dtype == np.float64 else \
-            pd.to_numeric(v, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return v if v.dtype == np.float64 else pd.Series(np.array(
+            pd.to_numeric(v, errors="coerce").to_numpy(dtype=float, na_value=np.nan)))
 
     date = df["date"]
     if date.dtype != "datetime64[ns]":
@@ -255,29 +256,26 @@ def _finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     cols: dict = {
         "member_id": _id_column(df["member_id"]) if "member_id" in df
         else _constant_str("me", n),
-        "date": date.to_numpy(),
-        "captured_at": pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]").array,
+        "date": date,
+        "captured_at": pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]"),
     }
     for c in _NUMERIC_SNAPSHOT:
         cols[c] = number(c)
     if "industry" in df:
         ind = df["industry"].astype(object)
-        ind = ind.where(ind.notna(), None).to_numpy(dtype=object)
-    else:
-        ind = np.full(n, None, dtype=object)
-    # as an object Series: no per-row type inference when the frame is built
-    cols["industry"] = pd.Series(ind, dtype=object, copy=False)
+        cols["industry"] = ind.where(ind.notna(), None)
+    else:   # an object Series: no per-row type inference when the frame is built
+        cols["industry"] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
     cols["source"] = _id_column(df["source"]) if "source" in df else _constant_str("", n)
     for c in SNAPSHOT_EXTRAS:          # optional: only the peer details a source has
         if c in df and df[c].notna().any():
             cols[c] = number(c)
-    out = pd.DataFrame({c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
-                        for c, v in cols.items()}, copy=False)
+    out = pd.DataFrame(cols, copy=False)
     return out[snapshot_columns(out.columns)]
 
 
 def _id_column(v: pd.Series) -> pd.Series:
-    """An id column as strings, or as the categorical of strings it already is."""
+    """Return an id column as strings, or as the categorical of strings it already is."""
     if isinstance(v.dtype, pd.CategoricalDtype) and v.cat.categories.dtype == "str":
         return v
     return v if v.dtype == "str" else v.astype(str)
@@ -667,7 +665,8 @@ def _fast_csv(source: Source, numeric: list[str], *, table: bool = False,
         elif name == "date":
             cols[name] = _days_to_ns(col.cast(pa.int32()).to_numpy())
         elif name in numeric:
-            cols[name] = col.to_numpy()
+            v = col.to_numpy()               # may be a read-only view of Arrow memory
+            cols[name] = v if v.flags.writeable else v.copy()
         else:
             cols[name] = col.to_pandas()
     return pd.DataFrame(cols, copy=False)
@@ -691,7 +690,7 @@ def _dictionary_codes(col, dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _dictionary_categorical(col) -> pd.Categorical:
-    """A dictionary-encoded pyarrow column of strings as a categorical (sorted categories).
+    """Turn a dictionary-encoded pyarrow column of strings into a sorted categorical.
 
     Every dictionary value occurs (the CSV reader builds it from the values read), so
     the codes are the sorted ranks of the dictionary, taken once in the smallest integer

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssi_analysis import DataError, activity_coverage, load_activity, load_snapshots
+from ssi_analysis import (DataError, activity_coverage, clean_snapshots, load_activity,
+                          load_snapshots)
 from ssi_analysis.io import write_parquet
 from ssi_analysis.schema import ACTIVITY_COLUMNS, PILLARS, SNAPSHOT_COLUMNS, SNAPSHOT_CORE
 from ssi_analysis.synth import SAMPLE_TZ, sample_data
@@ -388,3 +389,34 @@ def test_fast_path_leaves_a_missing_date_to_the_careful_reader(tmp_path, monkeyp
         with pytest.raises(DataError, match="row 42, column date: the date is empty"):
             load_snapshots(tmp_path / "snapshots.csv")
     pd.testing.assert_frame_equal(got[10**12], got[0])
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_loaded_tables_take_in_place_edits(tmp_path, monkeypatch, fast):
+    """Frames from both readers are ordinary, writable and share no memory between columns.
+
+    The fast path builds frames without copies; a read-only Arrow view or one array
+    shared by two columns would make an analyst's ``df.loc[...] = ...`` fail or change
+    another column.
+    """
+    import ssi_analysis.io as sio
+
+    monkeypatch.setattr(sio, "_FAST_MIN_BYTES", 0 if fast else 10**12)
+    (tmp_path / "snapshots.csv").write_text(
+        "member_id,date,ssi,brand,people,insights,relationships\n"
+        "a,2026-01-01,40,10,10,10,10\na,2026-01-02,41,10,11,10,10\n"
+        "b,2026-01-01,50,12.5,12.5,12.5,12.5\n")
+    (tmp_path / "activity.csv").write_text(
+        "member_id,date,posts,comments\na,2026-01-01,1,2\nb,2026-01-02,0,3\n")
+    snaps = load_snapshots(tmp_path / "snapshots.csv")
+    for df in (snaps, load_activity(tmp_path / "activity.csv"),
+               clean_snapshots(snaps).snapshots):
+        for c in df.columns:
+            before = df.copy()
+            df.loc[0, c] = df.loc[1, c] if pd.notna(df.loc[1, c]) else df.loc[0, c]
+            others = [o for o in df.columns if o != c]
+            pd.testing.assert_frame_equal(df[others], before[others])
+        if "industry_rank" in df:     # absent peer columns are separate arrays
+            df.loc[0, "industry_rank"] = 7.0
+            assert df["industry_rank"].notna().sum() == 1
+            assert df["network_rank"].isna().all() and df["industry_ssi"].isna().all()
