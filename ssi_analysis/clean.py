@@ -100,23 +100,64 @@ def _gshift(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, back: int,
-                       tolerance: int) -> np.ndarray:
-    """Look up each row's values ``back`` days earlier.
+def _grouped_quantile(values: np.ndarray, codes: np.ndarray, q: float) -> np.ndarray:
+    """Per-member ``q`` quantile of whole-number ``values``, repeated on every row.
+
+    Equals ``Series(values).groupby(codes).quantile(q)`` (linear interpolation, NaN
+    skipped) for rows sorted by member. Most members' lower quantile of day steps is their
+    smallest step, which two grouped reductions find; only the other members are sorted.
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    if n == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    valid = ~np.isnan(values)
+    count = np.add.reduceat(valid.astype(np.int64), starts)
+    filled = np.where(valid, values, np.inf)
+    low = np.minimum.reduceat(filled, starts)
+    sizes = np.diff(np.r_[starts, n])
+    n_low = np.add.reduceat((filled == np.repeat(low, sizes)).astype(np.int64), starts)
+    h = (count - 1) * q
+    lo = np.floor(h)
+    frac = h - lo
+    easy = (count > 0) & ((lo + 1 < n_low) | ((lo < n_low) & (frac == 0)))
+    res = np.where(easy, low, np.nan)
+    hard = np.flatnonzero((count > 0) & ~easy)
+    if len(hard):                      # the rest: pandas on those members' rows only
+        rows = np.repeat(np.isin(np.arange(len(starts)), hard), sizes)
+        res[hard] = pd.Series(values[rows]).groupby(codes[rows]).quantile(q).to_numpy()
+    out[:] = np.repeat(res, sizes)
+    return out
+
+
+def _rows_days_before(days: np.ndarray, codes: np.ndarray, back: int,
+                      tolerance: int) -> tuple[np.ndarray, np.ndarray]:
+    """Find each row's row ``back`` days earlier: positions and whether there is one.
 
     That is the latest row of the same member dated at most ``back`` days before, and
-    no more than ``back + tolerance`` days before.
-
-    The rows must be sorted by member and day (unique); ``values`` is (rows, columns).
-    Equivalent to a backward ``merge_asof`` by member with that tolerance, in one
-    ``searchsorted``.
+    no more than ``back + tolerance`` days before. The rows must be sorted by member and
+    day (unique). Equivalent to a backward ``merge_asof`` by member with that tolerance,
+    in one ``searchsorted``; take any column at the positions (``values[j]``, NaN where
+    not ``ok``).
     """
     span = int(days.max() - days.min()) + back + tolerance + 2 if len(days) else 1
     key = codes * span + (days - days.min() if len(days) else days)
     j = np.searchsorted(key, key - back, side="right") - 1
+    del key
     ok = (j >= 0)
-    j = np.clip(j, 0, None)
+    np.clip(j, 0, None, out=j)
     ok &= (codes[j] == codes) & (days[j] >= days - back - tolerance) & (days[j] <= days - back)
+    return j, ok
+
+
+def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, back: int,
+                       tolerance: int) -> np.ndarray:
+    """Look up each row's values ``back`` days earlier (see :func:`_rows_days_before`).
+
+    ``values`` is (rows, columns) or (rows,); NaN where no row is close enough.
+    """
+    j, ok = _rows_days_before(days, codes, back, tolerance)
     out = values[j]
     out[~ok] = np.nan
     return out
@@ -161,39 +202,41 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
     """
     if len(df) < 3:
         return {}
-    mask = np.zeros(len(df), dtype=bool)
-    spike = np.zeros(len(df), dtype=bool)
-    detail = np.full(len(df), "", dtype=object)
-    gap = days - _gshift(days.astype(float), codes, 1)
+    n = len(df)
+    mask = np.zeros(n, dtype=bool)
+    spike = np.zeros(n, dtype=bool)
+    detail: dict[int, str] = {}                 # row position → text (shifts only)
+    near = (days - _gshift(days.astype(float), codes, 1)) <= 2   # within a day or two
     with np.errstate(invalid="ignore"):
         for p in PILLARS:
             v = df[p].to_numpy(float)
             prev = _gshift(v, codes, 1)
             d = v - prev
-            step = (np.abs(d) > threshold) & (gap <= 2)   # within a day or two, not a month
+            at = np.flatnonzero((np.abs(d) > threshold) & near)   # the steps
+            del prev
             # medians of the snapshots before and after, needed only where a step is
-            at = np.flatnonzero(step)
-            before = np.full(len(v), np.nan)
-            after = np.full(len(v), np.nan)
-            before[at] = _rolling_median(prev, codes, window, at=at)
-            after[at] = _rolling_median(v, codes, window, forward=True, at=at)
+            prev_at = np.where((at > 0) & (codes[np.maximum(at - 1, 0)] == codes[at]),
+                               v[np.maximum(at - 1, 0)], np.nan)
+            before = _rolling_median(_gshift(v, codes, 1), codes, window, at=at)
+            after = _rolling_median(v, codes, window, forward=True, at=at)
             persists = np.abs(after - before) > threshold * 0.75
             # does the value come back within two snapshots? (only asked where a step is)
-            back = np.zeros(len(v), dtype=bool)
+            back = np.zeros(len(at), dtype=bool)
             for k in (1, 2):
-                nxt = np.minimum(at + k, len(v) - 1)
-                same = (at + k < len(v)) & (codes[nxt] == codes[at])
-                back[at] |= same & (np.abs(v[nxt] - prev[at]) < threshold / 2)
-            is_shift = step & persists
-            is_spike = step & ~persists & back
-            new = is_shift & ~mask
-            detail[new] = [f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
-                           for x, b, a in zip(d[new], before[new], after[new], strict=True)]
-            mask |= is_shift
-            spike |= is_spike & ~mask
-    pos = pd.Series(np.arange(len(df)), index=df.index)
+                nxt = np.minimum(at + k, n - 1)
+                same = (at + k < n) & (codes[nxt] == codes[at])
+                back |= same & (np.abs(v[nxt] - prev_at) < threshold / 2)
+            shift_at = at[persists]
+            fresh = ~mask[shift_at]
+            for i, x, b, a in zip(shift_at[fresh].tolist(), d[shift_at[fresh]].tolist(),
+                                  before[persists][fresh].tolist(),
+                                  after[persists][fresh].tolist(), strict=True):
+                detail[i] = f"{p} stepped {x:+.2f} and stayed (median {b:.2f} → {a:.2f})"
+            mask[shift_at] = True
+            spike_at = at[~persists & back]
+            spike[spike_at[~mask[spike_at]]] = True
     return {"mask": mask, "spike": spike,
-            "detail": lambda s: detail[pos[s.index].to_numpy()].tolist()}
+            "detail": lambda s: [detail[i] for i in df.index.get_indexer(s.index).tolist()]}
 
 
 def _formula_changes(df, shift_mask, *, min_members: int, min_share: float) -> list:
@@ -427,9 +470,12 @@ def clean_snapshots(
                                   "earlier or less precise capture of the same day; the later "
                                   "one is kept"))
             codes, days = codes[~dup], days[~dup]
+            del kept_pos, run_end, vals, same, dropped
         keep_rows = order[~dup]
+        del order, dup
         if not np.array_equal(keep_rows, np.arange(n)):
             df = df.take(keep_rows)           # one take of the wide frame, not two
+        del keep_rows
     df = df.reset_index(drop=True)
 
     # gaps
@@ -438,7 +484,7 @@ def clean_snapshots(
     step = pd.Series(step_arr, index=df.index)
     # a gap is long for the member's own rhythm: more than min_gap_days, and more than twice
     # the usual step (a weekly hand-kept CSV or monthly reports are not full of gaps)
-    usual = pd.Series(step_arr).groupby(codes).quantile(0.25).reindex(codes).to_numpy()
+    usual = _grouped_quantile(step_arr, codes, 0.25)
     with np.errstate(invalid="ignore"):
         gap = step_arr > np.maximum(min_gap_days, 2 * np.nan_to_num(usual, nan=1.0))
     gap_dates = df["date"].to_numpy()[gap]
@@ -455,21 +501,25 @@ def clean_snapshots(
     del prev_day, usual, step
 
     # implausible jumps: consecutive days, and against the snapshot about a week earlier
-    pill = df[list(PILLARS)].to_numpy(float)
-    week_ago = _value_days_before(days, codes, pill, 7, tolerance=2)
+    # (one pillar at a time: a whole (rows, 4) block and its week-earlier copy would be
+    # 620 MB at 10 M rows)
+    week_row, week_ok = _rows_days_before(days, codes, 7, tolerance=2)
     with np.errstate(invalid="ignore"):
-        for j, p in enumerate(PILLARS):
-            d = pd.Series(pill[:, j] - _gshift(pill[:, j], codes, 1), index=df.index)
+        for p in PILLARS:
+            v = df[p].to_numpy(float)
+            d = pd.Series(v - _gshift(v, codes, 1), index=df.index)
             daily = (step_arr == 1) & (d.abs().to_numpy() > max_daily_jump)
             logs += _log_rows(df, daily, "daily_jump", "flagged",
                               lambda s, p=p, d=d: [f"{p} moved {x:+.2f} in one day"
                                                    for x in d[s.index]])
-            dw = pd.Series(pill[:, j] - week_ago[:, j], index=df.index)
+            week_ago = v[week_row]
+            week_ago[~week_ok] = np.nan
+            dw = pd.Series(v - week_ago, index=df.index)
             weekly = dw.abs().to_numpy() > max_weekly_jump
             logs += _log_rows(df, weekly, "weekly_jump", "flagged",
                               lambda s, p=p, dw=dw: [f"{p} moved {x:+.2f} within a week"
                                                      for x in dw[s.index]])
-    del pill, week_ago, d, dw
+    del week_row, week_ok, week_ago, d, dw
 
     # level shifts: a step that persists (medians before and after differ) vs a spike
     shifts = _level_shifts(df, codes, days, threshold=level_shift, window=shift_window)

@@ -243,3 +243,18 @@ def test_value_days_before_matches_merge_asof(rows, back, tol):
                       direction="backward", tolerance=tol)
     want = m.sort_values("_row")[["a", "b"]].to_numpy()
     np.testing.assert_array_equal(_value_days_before(days, codes, vals, back, tol), want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 4), st.one_of(st.integers(1, 6), st.none())),
+                     min_size=1, max_size=60),
+       q=st.sampled_from([0.0, 0.25, 0.5, 0.9]))
+def test_grouped_quantile_matches_pandas(rows, q):
+    """The cleaner's grouped quantile of day steps equals pandas' grouped quantile."""
+    from ssi_analysis.clean import _grouped_quantile
+
+    rows = sorted(rows, key=lambda r: r[0])           # sorted by member, values in any order
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    vals = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
+    want = pd.Series(vals).groupby(codes).quantile(q).reindex(codes).to_numpy()
+    np.testing.assert_array_equal(_grouped_quantile(vals, codes, q), want)
