@@ -50,9 +50,22 @@ def _order_activities(names) -> list[str]:
     return known + sorted(set(names) - set(known))
 
 
+#: Largest members x periods table for the direct two-way demeaning (else: iterations).
+_DIRECT_CELLS = 5_000_000
+
+
 def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
                    max_iter: int = 500) -> np.ndarray:
-    """Remove member and period means from every column (alternating projections).
+    """Remove member and period means from every column (two-way fixed effects).
+
+    The result is the residual of each column after least squares on member and period
+    dummies. Solved directly: member-demeaning reduces the normal equations to a small
+    periods x periods system, ``(diag(c_t) - C' diag(1/c_e) C) b = C_t' (X - member
+    means)`` with ``C`` the members x periods counts, solved by least squares (the system
+    is singular along the common constant and any disconnected groups); then
+    ``X - b[t]`` is member-demeaned. A few passes over the data instead of iterations.
+    Tables of more than ``_DIRECT_CELLS`` member-periods fall back to alternating
+    projections.
 
     Parameters
     ----------
@@ -61,9 +74,9 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
     member, period : array-like
         Group labels of each row.
     tol : float
-        Convergence tolerance relative to each column's scale.
+        Convergence tolerance relative to each column's scale (alternating projections).
     max_iter : int
-        Iteration cap.
+        Iteration cap (alternating projections).
 
     Returns
     -------
@@ -74,24 +87,43 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
     n = len(X)
     e, _ = pd.factorize(pd.Series(member), sort=True)
     t, _ = pd.factorize(pd.Series(period), sort=True)
-    T = sp.csr_matrix((np.ones(n), (np.arange(n), t)))
-    ce, ct = np.bincount(e), np.bincount(t)
-    Tt = T.T.tocsr()
-    # rows grouped by member (the panel's order): member means by contiguous sums
+    if n == 0:
+        return X
+    ce, ct = np.bincount(e).astype(float), np.bincount(t).astype(float)
+    ne, nt = len(ce), len(ct)
+
+    def period_sums(Y: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.bincount(t, weights=Y[:, j], minlength=nt)
+                                for j in range(Y.shape[1])])
+
+    # rows grouped by member (the panel's order): member sums by contiguous sums
     grouped = n < 2 or bool(np.all(np.diff(e) >= 0))
     if grouped:
-        starts = np.flatnonzero(np.r_[True, np.diff(e) != 0]) if n else np.zeros(0, int)
+        starts = np.flatnonzero(np.r_[True, np.diff(e) != 0])
     else:
-        E = sp.csr_matrix((np.ones(n), (np.arange(n), e)))
+        E = sp.csr_matrix((np.ones(n), (np.arange(n), e)), shape=(n, ne))
         Et = E.T.tocsr()
-    scale = np.abs(X).max(axis=0) + 1e-12 if n else np.ones(X.shape[1])
+
+    def member_means(Y: np.ndarray) -> np.ndarray:
+        return (np.add.reduceat(Y, starts, axis=0) if grouped else Et @ Y) / ce[:, None]
+
+    def by_member(M: np.ndarray) -> np.ndarray:
+        return np.repeat(M, ce.astype(np.int64), axis=0) if grouped else M[e]
+
+    if ne * nt <= _DIRECT_CELLS:
+        C = np.bincount(e * nt + t, minlength=ne * nt).reshape(ne, nt).astype(float)
+        A = np.diag(ct) - (C / ce[:, None]).T @ C
+        mean_e = member_means(X)                       # (members, k)
+        rhs = period_sums(X) - C.T @ mean_e            # period sums of member-demeaned X
+        b = np.linalg.lstsq(A, rhs, rcond=None)[0]     # period effects (periods, k)
+        X -= by_member(mean_e - (C @ b) / ce[:, None])
+        X -= b[t]
+        return X
+    scale = np.abs(X).max(axis=0) + 1e-12
     for _ in range(max_iter):
-        if grouped:
-            X -= np.repeat(np.add.reduceat(X, starts, axis=0) / ce[:, None], ce, axis=0)
-        else:
-            X -= E @ ((Et @ X) / ce[:, None])
-        tm = (Tt @ X) / ct[:, None]
-        X -= T @ tm
+        X -= by_member(member_means(X))
+        tm = period_sums(X) / ct[:, None]
+        X -= tm[t]
         if np.max(np.abs(tm) / scale) < tol:
             break
     return X
@@ -179,8 +211,12 @@ class ClusterOLS:
         resid = y - X @ self.params
         g, _ = pd.factorize(groups)
         n_groups = int(g.max()) + 1
-        scores = np.column_stack([np.bincount(g, weights=X[:, j] * resid, minlength=n_groups)
-                                  for j in range(k)])
+        if n < 2 or bool(np.all(np.diff(g) >= 0)):     # rows grouped by cluster
+            starts = np.flatnonzero(np.r_[True, np.diff(g) != 0])
+            scores = np.add.reduceat(X * resid[:, None], starts, axis=0)
+        else:
+            scores = np.column_stack([np.bincount(g, weights=X[:, j] * resid,
+                                                  minlength=n_groups) for j in range(k)])
         meat = scores.T @ scores
         corr = n_groups / (n_groups - 1.0) * ((n - 1.0) / (n - k))
         self._cov = xtx_inv @ meat @ xtx_inv * corr
@@ -234,13 +270,23 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
     """Report two activities that move together (|r| > threshold) as one combined activity."""
     x = rows[[lag_cols[a][0] for a in kept]].to_numpy(float)
     m = rows["_m"].to_numpy() if "_m" in rows else pd.factorize(rows["member_id"])[0]
-    if len(np.unique(m)) > 1:    # within members: subtract each member's mean (NaN skipped)
-        ok = ~np.isnan(x)
-        n = np.column_stack([np.bincount(m, weights=ok[:, j]) for j in range(x.shape[1])])
-        tot = np.column_stack([np.bincount(m, weights=np.where(ok[:, j], x[:, j], 0.0))
-                               for j in range(x.shape[1])])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            x = x - (tot / n)[m]
+    complete = not np.isnan(x).any()
+    if len(m) and m.min() != m.max():   # within members: subtract each member's mean
+        ok = ~np.isnan(x)                # (NaN skipped)
+        if bool(np.all(np.diff(m) >= 0)):                # rows grouped by member
+            starts = np.flatnonzero(np.r_[True, np.diff(m) != 0])
+            sizes = np.diff(np.r_[starts, len(m)])
+            n = (np.add.reduceat(ok.astype(float), starts, axis=0) if not complete
+                 else np.repeat(sizes[:, None].astype(float), x.shape[1], axis=1))
+            tot = np.add.reduceat(x if complete else np.where(ok, x, 0.0), starts, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                x = x - np.repeat(tot / n, sizes, axis=0)
+        else:
+            n = np.column_stack([np.bincount(m, weights=ok[:, j]) for j in range(x.shape[1])])
+            tot = np.column_stack([np.bincount(m, weights=np.where(ok[:, j], x[:, j], 0.0))
+                                   for j in range(x.shape[1])])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                x = x - (tot / n)[m]
     corr = pd.DataFrame(x).corr().to_numpy()
     used: set[str] = set()
     out = []
@@ -264,6 +310,55 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
         used |= {a, partner}
         out.append(name)
     return rows, out
+
+
+def _members_varying(x: np.ndarray, codes: np.ndarray, grouped: bool) -> int:
+    """Count the members whose ``x`` takes more than one value."""
+    if len(x) == 0:
+        return 0
+    if grouped:                                   # rows in member order: segment extremes
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        return int((np.maximum.reduceat(x, starts) > np.minimum.reduceat(x, starts)).sum())
+    spread = pd.Series(x).groupby(codes)
+    return int((spread.max() > spread.min()).sum())
+
+
+def _member_quantiles(X: np.ndarray, codes: np.ndarray, q: float) -> np.ndarray:
+    """Each member's ``q`` quantile of every column of ``X``, repeated on its rows.
+
+    Equals ``DataFrame(X).groupby(codes).quantile(q)`` (linear interpolation) taken back
+    to the rows, for data without NaN. Each member's values are laid out as one row of
+    a (members, longest history) block and sorted along the rows — many short sorts
+    instead of a grouped sort; pandas is used when the block would be more than four
+    times the data (very unequal histories) or a value is missing.
+    """
+    n, k = X.shape
+    out = np.empty_like(X)
+    if n == 0:
+        return out
+    e, _ = pd.factorize(codes, sort=True)
+    ne = int(e.max()) + 1
+    size = np.bincount(e, minlength=ne)
+    width = int(size.max())
+    if ne * width > 4 * n + 1024 or np.isnan(X).any():
+        caps = pd.DataFrame(X).groupby(e).quantile(q).to_numpy()
+        return caps[e]
+    order = np.argsort(e, kind="stable")
+    es = e[order]
+    pos = np.arange(n) - np.repeat(np.r_[0, np.cumsum(size)[:-1]], size)
+    h = (size - 1) * q
+    lo = np.floor(h).astype(np.int64)
+    frac = h - lo
+    hi = np.minimum(lo + 1, size - 1)
+    rows = np.arange(ne)
+    block = np.empty((ne, width))
+    for j in range(k):
+        block.fill(np.inf)                  # past each member's history: sorts last
+        block[es, pos] = X[order, j]
+        block.sort(axis=1)
+        a, b = block[rows, lo], block[rows, hi]
+        out[:, j] = (a + (b - a) * frac)[e]
+    return out
 
 
 def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> _PillarFit:
@@ -299,18 +394,19 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
                            "regular snapshots). Showing trends only.")
         return fit
     kept = []
+    grouped = len(codes) < 2 or bool(np.all(np.diff(codes) >= 0))   # the panel's order
     for a in acts:
         cols = lag_cols[a]
         have = rows[cols].notna().all(axis=1).to_numpy()
-        x0 = rows[cols[0]].to_numpy()[have]
+        x0 = rows[cols[0]].to_numpy(float)[have]
         active = int((x0 > 0).sum())
         name = ACTIVITY_LABELS.get(a, a)
-        spread = pd.Series(x0).groupby(codes[have])
-        varying = int((spread.max() > spread.min()).sum())   # members with > 1 value
+        varying = _members_varying(x0, codes[have], grouped)   # members with > 1 value
+        distinct3 = len(x0) > 0 and bool(((x0 > x0.min()) & (x0 < x0.max())).any())
         if have.sum() < MIN_CHANGES:
             fit.notes[a] = (f"{name}: tracked in only {int(have.sum())} of {len(rows)} usable "
                             "weeks — not estimable.")
-        elif active < MIN_ACTIVE_PERIODS or len(np.unique(x0)) < 3:
+        elif active < MIN_ACTIVE_PERIODS or not distinct3:      # fewer than 3 values
             fit.notes[a] = (f"{name}: recorded in only {active} of {int(have.sum())} weeks — too "
                             "little variation to estimate.")
         elif members > 1 and varying < min(10, members):
@@ -336,15 +432,15 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     fit.n_periods = len(data)
     fit.n_members = len(np.unique(data["_m"].to_numpy()))
     for a in kept:   # a typical change in the activity: its interquartile range per period
-        x0 = data[lag_cols[a][0]]
-        fit.typical[a] = max(1.0, float(x0.quantile(0.75) - x0.quantile(0.25)))
-    X_all = data[cols].copy()
+        q25, q75 = np.percentile(data[lag_cols[a][0]].to_numpy(float), [25, 75])
+        fit.typical[a] = max(1.0, float(q75 - q25))
+    X = data[cols].to_numpy(float, copy=True)      # ours to winsorise in place
     m_codes = data["_m"].to_numpy()
     if winsorize:   # every column at once: one grouped quantile, no loop over members
-        caps = X_all.groupby(m_codes).quantile(winsorize)
-        cap = caps.to_numpy(float)[np.searchsorted(caps.index.to_numpy(), m_codes)]
-        X = X_all.to_numpy(float)
-        X_all = pd.DataFrame(np.where(cap < X, cap, X), columns=cols, index=X_all.index)
+        cap = _member_quantiles(X, m_codes, winsorize)
+        np.minimum(X, cap, out=X)
+        del cap
+    X_all = pd.DataFrame(X, columns=cols, index=data.index, copy=False)
     y_all = data[f"d_{pillar}"].to_numpy(float)
     if 1 < fit.n_members < MIN_CLUSTERS:
         fit.method = "per-member fits combined (random effects)"
@@ -353,8 +449,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha)
     elif fit.n_members > 1:
         fit.method = "member and period fixed effects, member-clustered errors"
-        Z = within_two_way(np.column_stack([y_all, X_all.to_numpy(float)]), m_codes,
-                           data["period"])
+        Z = within_two_way(np.column_stack([y_all, X]), m_codes, data["period"])
         res = ClusterOLS(Z[:, 0], Z[:, 1:], m_codes, cols)
         _store(fit, res, kept, lag_cols, alpha)
     else:
