@@ -55,7 +55,7 @@ _DIRECT_CELLS = 5_000_000
 
 
 def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
-                   max_iter: int = 500) -> np.ndarray:
+                   max_iter: int = 500, copy: bool = True) -> np.ndarray:
     """Remove member and period means from every column (two-way fixed effects).
 
     The result is the residual of each column after least squares on member and period
@@ -77,13 +77,16 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
         Convergence tolerance relative to each column's scale (alternating projections).
     max_iter : int
         Iteration cap (alternating projections).
+    copy : bool
+        False: demean ``X`` (a float array) in place and return it.
 
     Returns
     -------
     numpy.ndarray
         The two-way demeaned columns.
     """
-    X = np.array(X, dtype=float, copy=True, order="C")
+    if copy or not (isinstance(X, np.ndarray) and X.dtype == np.float64):
+        X = np.array(X, dtype=float, copy=True, order="F")
     n = len(X)
     e, _ = pd.factorize(pd.Series(member), sort=True)
     t, _ = pd.factorize(pd.Series(period), sort=True)
@@ -116,8 +119,10 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
         mean_e = member_means(X)                       # (members, k)
         rhs = period_sums(X) - C.T @ mean_e            # period sums of member-demeaned X
         b = np.linalg.lstsq(A, rhs, rcond=None)[0]     # period effects (periods, k)
-        X -= by_member(mean_e - (C @ b) / ce[:, None])
-        X -= b[t]
+        shift = mean_e - (C @ b) / ce[:, None]
+        for j in range(X.shape[1]):                    # column by column: small temporaries
+            X[:, j] -= by_member(shift[:, j])
+            X[:, j] -= b[t, j]
         return X
     scale = np.abs(X).max(axis=0) + 1e-12
     for _ in range(max_iter):
@@ -213,7 +218,8 @@ class ClusterOLS:
         n_groups = int(g.max()) + 1
         if n < 2 or bool(np.all(np.diff(g) >= 0)):     # rows grouped by cluster
             starts = np.flatnonzero(np.r_[True, np.diff(g) != 0])
-            scores = np.add.reduceat(X * resid[:, None], starts, axis=0)
+            scores = np.column_stack([np.add.reduceat(X[:, j] * resid, starts)
+                                      for j in range(k)])
         else:
             scores = np.column_stack([np.bincount(g, weights=X[:, j] * resid,
                                                   minlength=n_groups) for j in range(k)])
@@ -323,17 +329,19 @@ def _members_varying(x: np.ndarray, codes: np.ndarray, grouped: bool) -> int:
     return int((spread.max() > spread.min()).sum())
 
 
-def _member_quantiles(X: np.ndarray, codes: np.ndarray, q: float) -> np.ndarray:
+def _member_quantiles(X: np.ndarray, codes: np.ndarray, q: float, *,
+                      cap: bool = False) -> np.ndarray:
     """Each member's ``q`` quantile of every column of ``X``, repeated on its rows.
 
     Equals ``DataFrame(X).groupby(codes).quantile(q)`` (linear interpolation) taken back
     to the rows, for data without NaN. Each member's values are laid out as one row of
     a (members, longest history) block and sorted along the rows — many short sorts
     instead of a grouped sort; pandas is used when the block would be more than four
-    times the data (very unequal histories) or a value is missing.
+    times the data (very unequal histories) or a value is missing. With ``cap``, ``X``
+    is capped at the quantiles in place (winsorised) and returned.
     """
     n, k = X.shape
-    out = np.empty_like(X)
+    out = X if cap else np.empty_like(X)
     if n == 0:
         return out
     e, _ = pd.factorize(codes, sort=True)
@@ -341,8 +349,11 @@ def _member_quantiles(X: np.ndarray, codes: np.ndarray, q: float) -> np.ndarray:
     size = np.bincount(e, minlength=ne)
     width = int(size.max())
     if ne * width > 4 * n + 1024 or np.isnan(X).any():
-        caps = pd.DataFrame(X).groupby(e).quantile(q).to_numpy()
-        return caps[e]
+        caps = pd.DataFrame(X).groupby(e).quantile(q).to_numpy()[e]
+        if cap:
+            np.minimum(X, caps, out=X)
+            return X
+        return caps
     order = np.argsort(e, kind="stable")
     es = e[order]
     pos = np.arange(n) - np.repeat(np.r_[0, np.cumsum(size)[:-1]], size)
@@ -357,7 +368,11 @@ def _member_quantiles(X: np.ndarray, codes: np.ndarray, q: float) -> np.ndarray:
         block[es, pos] = X[order, j]
         block.sort(axis=1)
         a, b = block[rows, lo], block[rows, hi]
-        out[:, j] = (a + (b - a) * frac)[e]
+        q_j = (a + (b - a) * frac)[e]
+        if cap:
+            np.minimum(X[:, j], q_j, out=X[:, j])
+        else:
+            out[:, j] = q_j
     return out
 
 
@@ -434,14 +449,17 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     for a in kept:   # a typical change in the activity: its interquartile range per period
         q25, q75 = np.percentile(data[lag_cols[a][0]].to_numpy(float), [25, 75])
         fit.typical[a] = max(1.0, float(q75 - q25))
-    X = data[cols].to_numpy(float, copy=True)      # ours to winsorise in place
+    # response and regressors in one column-major block: filled column by column,
+    # winsorised and (team) demeaned in place — no whole-block temporaries
+    Z = np.empty((len(data), len(cols) + 1), order="F")
+    Z[:, 0] = data[f"d_{pillar}"].to_numpy(float)
+    for j, c in enumerate(cols, start=1):
+        Z[:, j] = data[c].to_numpy(float)
+    X, y_all = Z[:, 1:], Z[:, 0]
     m_codes = data["_m"].to_numpy()
     if winsorize:   # every column at once: one grouped quantile, no loop over members
-        cap = _member_quantiles(X, m_codes, winsorize)
-        np.minimum(X, cap, out=X)
-        del cap
+        _member_quantiles(X, m_codes, winsorize, cap=True)
     X_all = pd.DataFrame(X, columns=cols, index=data.index, copy=False)
-    y_all = data[f"d_{pillar}"].to_numpy(float)
     if 1 < fit.n_members < MIN_CLUSTERS:
         fit.method = "per-member fits combined (random effects)"
         common.append(f"Small team ({fit.n_members} members): results combine per-member "
@@ -449,7 +467,7 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
         _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha)
     elif fit.n_members > 1:
         fit.method = "member and period fixed effects, member-clustered errors"
-        Z = within_two_way(np.column_stack([y_all, X]), m_codes, data["period"])
+        Z = within_two_way(Z, m_codes, data["period"], copy=False)   # in place
         res = ClusterOLS(Z[:, 0], Z[:, 1:], m_codes, cols)
         _store(fit, res, kept, lag_cols, alpha)
     else:

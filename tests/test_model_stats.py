@@ -278,6 +278,9 @@ def test_two_way_demeaning_equals_dummy_regression(sizes, periods, seed, shuffle
     want = X - D @ np.linalg.lstsq(D, X, rcond=None)[0]
     np.testing.assert_allclose(M.within_two_way(X, member, period, tol=1e-13), want,
                                atol=1e-8)
+    inplace = np.asfortranarray(X)        # copy=False: the same, in the caller's array
+    assert M.within_two_way(inplace, member, period, tol=1e-13, copy=False) is inplace
+    np.testing.assert_allclose(inplace, want, atol=1e-8)
 
 
 @settings(max_examples=150, deadline=None)
@@ -302,3 +305,6 @@ def test_member_quantiles_match_pandas(rows, q, grouped, lopsided):
     X = np.array([[r[1], r[2], r[3]] for r in rows], dtype=float)
     want = pd.DataFrame(X).groupby(codes).quantile(q).loc[codes].to_numpy()
     np.testing.assert_array_equal(_member_quantiles(X, codes, q), want)
+    capped = X.copy(order="F")           # winsorising in place: the same caps
+    assert _member_quantiles(capped, codes, q, cap=True) is capped
+    np.testing.assert_array_equal(capped, np.minimum(X, want))
