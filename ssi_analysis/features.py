@@ -209,12 +209,24 @@ def window_counts(
 
     def cumulative(mi, days, weights):
         flat = np.bincount(mi.astype(np.int64) * n_days + days + 1, weights=weights,
-                           minlength=len(members) * n_days)
-        return flat.reshape(shape).cumsum(axis=1)
+                           minlength=len(members) * n_days).reshape(shape)
+        return np.cumsum(flat, axis=1, out=flat)
 
+    # one int32 cell number (member, day) per activity row; each activity's rows are
+    # picked by position (small temporaries: no whole-table sort or mask copies)
+    small = len(members) * n_days < 2**31
+    cell = np.empty(len(ai), dtype=np.int32 if small else np.int64)
+    for lo in range(0, len(cell), 4_000_000):
+        cell[lo:lo + 4_000_000] = ai[lo:lo + 4_000_000].astype(cell.dtype) * n_days + \
+            ad[lo:lo + 4_000_000] + 1
+    del ai, ad
     for a in activities:
-        sel = act_codes == (act_names.index(a) if a in act_names else -2)   # small codes
-        cum = cumulative(ai[sel], ad[sel], counts[sel].astype(float))
+        i = act_names.index(a) if a in act_names else -2
+        rows = np.flatnonzero(act_codes == i)
+        flat = np.bincount(cell[rows], weights=counts[rows].astype(float),
+                           minlength=len(members) * n_days).reshape(shape)
+        cum = np.cumsum(flat, axis=1, out=flat)
+        del rows
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
         daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
         start = np.full(len(members), np.iinfo(np.int64).max)

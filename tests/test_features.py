@@ -78,3 +78,46 @@ def test_uncovered_activity_is_missing_not_zero():
     assert np.isnan(panel["posts_l0"].iloc[0])      # week ending 11 Jan: not covered
     assert panel["posts_l0"].iloc[1] == 2           # week ending 18 Jan
     assert np.isnan(panel["posts_l1"].iloc[1])      # its lag window is before coverage
+
+
+@settings(max_examples=40, deadline=None)
+@given(snap_days=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 90)),
+                          min_size=2, max_size=40, unique=True),
+       act=st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(-20, 100),
+                              st.sampled_from(["posts", "comments", "reactions"]),
+                              st.integers(1, 9)), max_size=60),
+       categorical=st.booleans(), max_lag=st.integers(0, 1))
+def test_windows_of_many_members_and_activities_equal_the_slow_loop(snap_days, act,
+                                                                    categorical, max_lag):
+    """Every member's and activity's windows equal the loop, whatever the others hold.
+
+    Rows of several activities and members are interleaved in the activity table; the
+    vectorised windows pick each one's rows by position (categorical or plain columns).
+    """
+    day0 = pd.Timestamp("2026-01-05")
+    s = pd.concat([_snaps([day0 + pd.Timedelta(days=d) for d in sorted(
+        d for mm, d in snap_days if mm == m)], 0.0, member=m)
+        for m in sorted({m for m, _ in snap_days})], ignore_index=True)
+    s["brand"] = np.arange(len(s), dtype=float)
+    a = pd.DataFrame({"member_id": [m for m, *_ in act],
+                      "date": pd.to_datetime([day0 + pd.Timedelta(days=d) for _, d, _, _ in act]),
+                      "activity": [x for *_, x, _ in act], "count": [c for *_, c in act]},
+                     columns=["member_id", "date", "activity", "count"])
+    a = a.groupby(["member_id", "date", "activity"], as_index=False)["count"].sum()
+    a["count"] = a["count"].astype("int64")
+    if categorical:
+        a = a.astype({"member_id": "category", "activity": "category"})
+    start, end = day0 - pd.Timedelta(days=20), day0 + pd.Timedelta(days=100)
+    acts = ["comments", "posts", "reactions"]
+    coverage = pd.DataFrame([{"member_id": m, "activity": x, "start": start, "end": end,
+                              "source": "t"} for m in ("a", "b", "c") for x in acts])
+    panel = align(s, a, max_lag=max_lag, activities=acts, coverage=coverage)
+    plain = a.astype({"member_id": str, "activity": str})
+    for m in panel["member_id"].unique():
+        rows = panel[panel["member_id"] == m]
+        for x in acts:
+            mine = plain[(plain["member_id"] == m) & (plain["activity"] == x)]
+            ref = _slow_windows(rows, mine, start, end, max_lag)
+            for k in range(max_lag + 1):
+                np.testing.assert_allclose(rows[f"{x}_l{k}"].to_numpy(float), ref[k],
+                                           equal_nan=True)
