@@ -53,11 +53,20 @@ def _log_rows(df: pd.DataFrame, mask, rule: str, action: str, detail) -> list[pd
     })]
 
 
-def _is_whole(x: np.ndarray) -> np.ndarray:
-    """``np.isclose(x, np.round(x))`` (same tolerances), without its generic overhead."""
-    r = np.round(x)
+def _is_whole(x: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
+    """``np.isclose(x, np.round(x))`` (same tolerances), without its generic overhead.
+
+    In blocks of ``chunk`` rows, so that the five temporaries stay small and are reused
+    (whole-column temporaries of a 10-million-row table cost more to allocate than to
+    compute).
+    """
+    out = np.empty(x.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
-        return np.abs(x - r) <= 1e-8 + 1e-5 * np.abs(r)
+        for lo in range(0, len(x), chunk):
+            b = x[lo:lo + chunk]
+            r = np.round(b)
+            out[lo:lo + chunk] = np.abs(b - r) <= 1e-8 + 1e-5 * np.abs(r)
+    return out
 
 
 def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
@@ -68,9 +77,16 @@ def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
 
 
 def _member_codes(member: pd.Series) -> np.ndarray:
-    """Integer codes of ``member`` in sorted order (``int64``), via pandas' factorize."""
+    """Integer codes of ``member`` in sorted order (``int32``).
+
+    A categorical with sorted categories gives its own codes (no pass over strings);
+    anything else goes through pandas' factorize.
+    """
+    if isinstance(member.dtype, pd.CategoricalDtype) and \
+            member.cat.categories.is_monotonic_increasing and not member.hasnans:
+        return member.cat.codes.to_numpy().astype(np.int32)
     codes, _ = pd.factorize(member, sort=True)
-    return codes.astype(np.int64)
+    return codes.astype(np.int32)
 
 
 def _in_member_order(codes: np.ndarray, days: np.ndarray, *, strict: bool = False) -> bool:
@@ -113,11 +129,13 @@ def _grouped_quantile(values: np.ndarray, codes: np.ndarray, q: float) -> np.nda
         return out
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     valid = ~np.isnan(values)
-    count = np.add.reduceat(valid.astype(np.int64), starts)
+    count = np.add.reduceat(valid, starts, dtype=np.int64)
     filled = np.where(valid, values, np.inf)
+    del valid
     low = np.minimum.reduceat(filled, starts)
     sizes = np.diff(np.r_[starts, n])
-    n_low = np.add.reduceat((filled == np.repeat(low, sizes)).astype(np.int64), starts)
+    n_low = np.add.reduceat(filled == np.repeat(low, sizes), starts, dtype=np.int64)
+    del filled
     h = (count - 1) * q
     lo = np.floor(h)
     frac = h - lo
@@ -127,8 +145,7 @@ def _grouped_quantile(values: np.ndarray, codes: np.ndarray, q: float) -> np.nda
     if len(hard):                      # the rest: pandas on those members' rows only
         rows = np.repeat(np.isin(np.arange(len(starts)), hard), sizes)
         res[hard] = pd.Series(values[rows]).groupby(codes[rows]).quantile(q).to_numpy()
-    out[:] = np.repeat(res, sizes)
-    return out
+    return np.repeat(res, sizes)
 
 
 def _rows_days_before(days: np.ndarray, codes: np.ndarray, back: int,
@@ -142,7 +159,7 @@ def _rows_days_before(days: np.ndarray, codes: np.ndarray, back: int,
     not ``ok``).
     """
     span = int(days.max() - days.min()) + back + tolerance + 2 if len(days) else 1
-    key = codes * span + (days - days.min() if len(days) else days)
+    key = codes.astype(np.int64) * span + (days - days.min() if len(days) else days)
     j = np.searchsorted(key, key - back, side="right") - 1
     del key
     ok = (j >= 0)
@@ -431,13 +448,15 @@ def clean_snapshots(
     # integer codes (one np.lexsort), and skipped when the rows are already in member,
     # day order without repeats (a canonical CSV written by the kit).
     codes = _member_codes(df["member_id"])
-    days = df["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    if not _in_member_order(codes, days, strict=True):
+    days = (df["date"].to_numpy().view(np.int64) // 86_400_000_000_000).astype(np.int32)
+    dm, dd = np.diff(codes), np.diff(days)
+    same_day = (dm == 0) & (dd == 0)
+    in_order = bool(np.all((dm > 0) | ((dm == 0) & (dd >= 0))))
+    del dm, dd
+    if not (in_order and not same_day.any()):
         n = len(df)
-        dm, dd = np.diff(codes), np.diff(days)
-        if _in_member_order(codes, days):
+        if in_order:
             # already in member, day order: repeats are adjacent; order only those rows
-            same_day = (dm == 0) & (dd == 0)
             tied = np.zeros(n, dtype=bool)
             tied[1:] |= same_day
             tied[:-1] |= same_day
@@ -473,7 +492,7 @@ def clean_snapshots(
             del kept_pos, run_end, vals, same, dropped
         keep_rows = order[~dup]
         del order, dup
-        if not np.array_equal(keep_rows, np.arange(n)):
+        if len(keep_rows) < n or not np.array_equal(keep_rows, np.arange(n)):
             df = df.take(keep_rows)           # one take of the wide frame, not two
         del keep_rows
     df = df.reset_index(drop=True)
