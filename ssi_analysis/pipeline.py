@@ -44,9 +44,20 @@ def input_manifest(paths) -> list[dict]:
     """
     out = []
     for s in expand(paths):
-        data = s.read_bytes()
-        out.append({"file": s.short, "bytes": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest()})
+        if s.member is None:        # a file on disk: hashed in blocks, never held whole
+            digest, size = hashlib.sha256(), 0
+            try:
+                with open(s.path, "rb") as fh:
+                    while block := fh.read(1 << 22):
+                        digest.update(block)
+                        size += len(block)
+            except OSError:
+                data = s.read_bytes()          # raises the one-line DataError
+                digest, size = hashlib.sha256(data), len(data)
+        else:
+            data = s.read_bytes()
+            digest, size = hashlib.sha256(data), len(data)
+        out.append({"file": s.short, "bytes": size, "sha256": digest.hexdigest()})
     return out
 
 
@@ -88,6 +99,9 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         raise DataError(f"none of the {len(snaps)} snapshots is usable ({why}); e.g. "
                         f"{first['detail'] if first is not None else ''}",
                         path=str(first["source"]).split(" [")[0] if first is not None else None)
+    raw_notes = pd.DataFrame()                       # the importer's notes, without the
+    raw_notes.attrs["ingest_log"] = snaps.attrs.get("ingest_log", [])   # raw table:
+    del snaps                                        # ~1 GB at 10 M rows
     for stale in out.glob(".*.tmp*") if out.exists() else []:
         stale.unlink(missing_ok=True)   # left by a run that was killed mid-write
     try:
@@ -97,7 +111,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         act.attrs["coverage"] = []
     cov = activity_coverage(act)
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
-              "activity": act, "coverage": cov, "ingest_log": ingest_log(snaps, act),
+              "activity": act, "coverage": cov, "ingest_log": ingest_log(raw_notes, act),
               "hours": activity_hours(act)}
     written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
     manifest = {

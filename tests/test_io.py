@@ -420,3 +420,23 @@ def test_loaded_tables_take_in_place_edits(tmp_path, monkeypatch, fast):
             df.loc[0, "industry_rank"] = 7.0
             assert df["industry_rank"].notna().sum() == 1
             assert df["network_rank"].isna().all() and df["industry_ssi"].isna().all()
+
+
+def test_input_manifest_hashes_every_file_and_zip_member(tmp_path):
+    """The run manifest's SHA-256 and size of each input, read in blocks or from a zip."""
+    import hashlib
+
+    from ssi_analysis.pipeline import input_manifest
+
+    big = bytes(range(256)) * (5 * 2**14 + 3)           # over one 4 MiB block
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "snapshots.csv").write_bytes(big)
+    with zipfile.ZipFile(tmp_path / "in" / "export.zip", "w") as zf:
+        zf.writestr("Shares.csv", b"Date,ShareLink\n2026-01-01 10:00:00,x\n")
+    got = {r["file"]: r for r in input_manifest([tmp_path / "in"])}
+    want = {"in/snapshots.csv": big, "export.zip/Shares.csv":
+            b"Date,ShareLink\n2026-01-01 10:00:00,x\n"}
+    assert set(got) == set(want)
+    for name, data in want.items():
+        assert got[name]["sha256"] == hashlib.sha256(data).hexdigest()
+        assert got[name]["bytes"] == len(data)
