@@ -588,6 +588,39 @@ def _header(text: str) -> list[str]:
         return []
 
 
+def _big_csv_header(source: Source) -> list[str] | None:
+    """Return the header of a large CSV file on disk, read from its first 64 KiB.
+
+    None when the file is small, inside a zip, or does not start as plain UTF-8 text:
+    then it is read whole, as before. Lets each loader skip another loader's large
+    file (``activity.csv`` for snapshots and the other way round) without reading it.
+    """
+    if source.member is not None or not source.basename.lower().endswith(".csv"):
+        return None
+    try:
+        if source.path.stat().st_size < _FAST_MIN_BYTES:
+            return None
+        with open(source.path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        return None
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    if "\n" not in text or text.lstrip()[:1] in ("{", "[", "<"):
+        return None
+    return _header(text)
+
+
+def _snapshot_header(header: list[str]) -> bool:
+    """Tell whether a CSV header is one of the snapshot formats."""
+    if salesnav.looks_like_salesnav(header) or longcsv.detect(header):
+        return True
+    names = {_norm(h) for h in header}
+    return any(_SNAPSHOT_LOOKUP.get(n) == "brand" for n in names) and any(
+        _SNAPSHOT_LOOKUP.get(n) == "date" for n in names)
+
+
 def _read_long_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     return longcsv.parse(_read_table(text, source), source, tz)
 
@@ -608,7 +641,7 @@ _FAST_MIN_BYTES = 2_000_000
 
 
 def _fast_csv(source: Source, numeric: list[str], *, table: bool = False,
-              ints: Iterable[str] = ()):
+              ints: Iterable[str] = (), need: set[str] | None = None, any_of: bool = False):
     """Read a large canonical CSV with pyarrow (columns by name, ISO dates, numbers).
 
     Returns None when the file is not exactly that (then the careful reader runs and
@@ -616,7 +649,8 @@ def _fast_csv(source: Source, numeric: list[str], *, table: bool = False,
     from its path (no copy of its bytes in Python). Member ids are read
     dictionary-encoded (no string per row) and come back as a categorical; with
     ``table`` the pyarrow table is returned as read. Columns in ``ints`` are read as
-    ``int32`` (as ``float64`` when that fails, e.g. for ``1.0``).
+    ``int32`` (as ``float64`` when that fails, e.g. for ``1.0``). The file is read only
+    when its header has the columns ``need`` (``any_of``: at least one of them).
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -638,6 +672,8 @@ def _fast_csv(source: Source, numeric: list[str], *, table: bool = False,
     header = _header(head.decode("utf-8", errors="replace").lstrip("\ufeff"))
     names = [h.strip() for h in header]
     if "date" not in names or any(_norm(n) != n for n in names):
+        return None
+    if need is not None and not (need & set(names) if any_of else need <= set(names)):
         return None
     types = {n: pa.float64() for n in names if n in numeric or n in ints}
     types.update({"member_id": pa.dictionary(pa.int32(), pa.string()), "date": pa.date32()})
@@ -713,11 +749,7 @@ def _sniff_snapshot_reader(source: Source, text: str) -> Callable | None:
         return _read_salesnav_csv
     if longcsv.detect(header):
         return _read_long_snapshots
-    names = {_norm(h) for h in header}
-    if any(_SNAPSHOT_LOOKUP.get(n) == "brand" for n in names) and any(
-            _SNAPSHOT_LOOKUP.get(n) == "date" for n in names):
-        return _read_wide_snapshots
-    return None
+    return _read_wide_snapshots if _snapshot_header(header) else None
 
 
 def _is_xlsx(source: Source, data: bytes) -> bool:
@@ -730,7 +762,11 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
     lower = source.basename.lower()
     if not lower.endswith((*_SNAPSHOT_SUFFIXES, ".xlsx", ".xlsm")):
         return None
-    fast = _fast_csv(source, list(_NUMERIC_SNAPSHOT)) if lower.endswith(".csv") else None
+    header = _big_csv_header(source)
+    if header is not None and not _snapshot_header(header):
+        return None                   # a large CSV of another kind: not read at all
+    fast = (_fast_csv(source, list(_NUMERIC_SNAPSHOT), need=set(PILLARS))
+            if lower.endswith(".csv") else None)
     if fast is not None and set(PILLARS) <= set(fast.columns):
         if "ssi" not in fast:
             fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
@@ -1281,7 +1317,11 @@ def _combine_activity(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _is_activity_csv(text: str) -> bool:
-    names = {_norm(h) for h in _header(text)}
+    return _is_activity_header(_header(text))
+
+
+def _is_activity_header(header: list[str]) -> bool:
+    names = {_norm(h) for h in header}
     return "date" in names and bool(names & set(ACTIVITIES))
 
 
@@ -1337,7 +1377,12 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         lower = source.basename.lower()
         if not lower.endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             continue
-        fast = (_fast_csv(source, [], ints=list(ACTIVITIES), table=True)
+        header = _big_csv_header(source)
+        if header is not None and not (_is_activity_header(header)
+                                       or salesnav.looks_like_salesnav(header)):
+            continue                  # a large CSV of another kind: not read at all
+        fast = (_fast_csv(source, [], ints=list(ACTIVITIES), table=True,
+                          need=set(ACTIVITIES), any_of=True)
                 if lower.endswith((".csv", ".txt")) else None)
         fast = (_fast_activity(fast, source, member)
                 if fast is not None and set(fast.column_names) & set(ACTIVITIES) else None)

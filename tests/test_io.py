@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -440,3 +441,36 @@ def test_input_manifest_hashes_every_file_and_zip_member(tmp_path):
     for name, data in want.items():
         assert got[name]["sha256"] == hashlib.sha256(data).hexdigest()
         assert got[name]["bytes"] == len(data)
+
+
+def test_each_loader_skips_the_other_large_csv_unread(tmp_path, monkeypatch):
+    """In a folder with both canonical CSVs, each loader reads only its own file.
+
+    Reading the other (a 570 MB snapshots.csv for load_activity at 10,000 members) only
+    to find it is not activity cost seconds and gigabytes; the header says it.
+    """
+    import pyarrow.csv as pacsv
+
+    import ssi_analysis.io as sio
+    from ssi_analysis.sources import Source
+
+    monkeypatch.setattr(sio, "_FAST_MIN_BYTES", 0)
+    (tmp_path / "snapshots.csv").write_text(
+        "member_id,date,ssi,brand,people,insights,relationships\n"
+        "a,2026-01-01,40,10,10,10,10\nb,2026-01-02,41,10,11,10,10\n")
+    (tmp_path / "activity.csv").write_text(
+        "member_id,date,posts,comments\na,2026-01-01,1,2\nb,2026-01-02,0,3\n")
+    alone = (load_snapshots(tmp_path / "snapshots.csv"), load_activity(tmp_path / "activity.csv"))
+    opened: list[str] = []
+    real_read, real_bytes = pacsv.read_csv, Source.read_bytes
+    monkeypatch.setattr(pacsv, "read_csv",
+                        lambda f, *a, **k: opened.append(Path(str(f)).name) or real_read(f, *a, **k))
+    monkeypatch.setattr(Source, "read_bytes",
+                        lambda self: opened.append(self.basename) or real_bytes(self))
+    snaps = load_snapshots(tmp_path)
+    assert opened == ["snapshots.csv"]
+    opened.clear()
+    act = load_activity(tmp_path)
+    assert opened == ["activity.csv"]
+    pd.testing.assert_frame_equal(snaps.drop(columns="source"), alone[0].drop(columns="source"))
+    pd.testing.assert_frame_equal(act, alone[1])
