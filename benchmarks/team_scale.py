@@ -182,7 +182,7 @@ def main() -> None:
               f"{'x floor':>9}")
         print(f"  {'floor (pyarrow+sort)':<22}{'':>23}{floor:8.2f}{1:9.1f}")
 
-        def line(label, f, u, k, b):
+        def line(label, f, u, k, b, floor=floor):
             print(f"  {label:<22}{f:10.2f}{u:7.1f}{k:6.1f}{b:8.2f}{b / floor:9.1f}")
 
         for s in stages:
@@ -195,8 +195,8 @@ def main() -> None:
             secs, k = naive_per_member(folder, args.baseline_members)
             per_naive = secs / k
             per_kit = (best["clean"] + best["align"]) / n
-            print(f"  per-member pandas loop (clean + align) on {k} members: {per_naive * 1000:.1f} "
-                  f"ms/member vs the kit's {per_kit * 1000:.2f} ms/member: "
+            print(f"  per-member pandas loop (clean + align) on {k} members: "
+                  f"{per_naive * 1000:.1f} ms/member vs the kit's {per_kit * 1000:.2f} ms/member: "
                   f"{per_naive / per_kit:.0f}x faster")
     if args.reports:
         r = reports(args.reports)

@@ -20,7 +20,7 @@ def _label(activity: str) -> str:
 
 
 def typical_extra(activity: pd.DataFrame, name: str, *, weeks: int = 26) -> int:
-    """A realistic weekly increase: the interquartile range of recent weekly counts (≥ 1).
+    """Return a realistic weekly increase: the interquartile range of recent weekly counts (≥ 1).
 
     Parameters
     ----------

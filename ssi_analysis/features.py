@@ -27,7 +27,7 @@ def _check_freq(freq: str) -> str:
 
 
 def _months_before(dates: pd.Series, k: int) -> pd.Series:
-    """The same day ``k`` months earlier; month ends stay month ends (31 Mar → 28 Feb)."""
+    """Return the same day ``k`` months earlier; month ends stay month ends (31 Mar → 28 Feb)."""
     month_end = dates.dt.is_month_end
     ends = (dates.dt.to_period("M") - k).dt.end_time.dt.normalize().astype("datetime64[ns]")
     return ends.where(month_end, dates - pd.DateOffset(months=k))

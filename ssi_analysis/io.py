@@ -1447,7 +1447,7 @@ def _hourly_records(frames: list[pd.DataFrame]) -> list[dict]:
 
 
 def activity_hours(activity: pd.DataFrame) -> pd.DataFrame:
-    """Counts per local weekday (0 = Monday) and hour, from timestamped export files.
+    """Count per local weekday (0 = Monday) and hour, from timestamped export files.
 
     Parameters
     ----------

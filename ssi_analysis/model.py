@@ -156,8 +156,10 @@ def _verdict(est, lo, hi, q, alpha, bound) -> str:
 
 
 class _PillarFit:
-    """One pillar's fitted model (internal): per activity, the cumulative effect and the
-    per-lag coefficients as ``(estimate, ci_low, ci_high, p_value)``, plus notes.
+    """One pillar's fitted model (internal).
+
+    Per activity, the cumulative effect and the per-lag coefficients as
+    ``(estimate, ci_low, ci_high, p_value)``, plus notes.
     """
 
     def __init__(self, pillar: str):
@@ -310,7 +312,8 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
             rows[f"{name}_l{k}"] = rows[ca] + rows[cb]
         lag_cols[name] = [f"{name}_l{k}" for k in range(len(lag_cols[a]))]
         fit.merged[name] = [a, partner]
-        msg = (f"{ACTIVITY_LABELS.get(a, a).capitalize()} and {ACTIVITY_LABELS.get(partner, partner)}"
+        msg = (f"{ACTIVITY_LABELS.get(a, a).capitalize()} and "
+               f"{ACTIVITY_LABELS.get(partner, partner)}"
                f" move together ({r:.2f}); reported jointly as '{name}'.")
         fit.notes[a] = fit.notes[partner] = msg
         used |= {a, partner}
@@ -436,8 +439,8 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
     k = len(cols) + 1
     common = []
     if excluded:
-        common.append(f"{excluded} week{'' if excluded == 1 else 's'} starting at 0–1 or 24–25 points "
-                      "left out (cap).")
+        common.append(f"{excluded} week{'' if excluded == 1 else 's'} starting at 0–1 or 24–25 "
+                      "points left out (cap).")
     if panel.attrs.get("missing_share", 0) > 0.5:
         unit = "weeks" if panel.attrs.get("freq", "W") == "W" else "months"
         common.append(f"Snapshots are missing for {panel.attrs['missing_share']:.0%} of {unit}; "

@@ -508,7 +508,7 @@ def plot_posting_heatmap(hours: pd.DataFrame, *, activity: str = "posts", tz: st
 
 
 def plot_last_weeks(snapshots: pd.DataFrame, *, weeks: int = 7, ax=None):
-    """The last weeks as LinkedIn's weekly chart shows them: stacked pillars per week.
+    """Return the last weeks as LinkedIn's weekly chart shows them: stacked pillars per week.
 
     Parameters
     ----------

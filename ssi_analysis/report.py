@@ -277,8 +277,9 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
 
 
 def _cell_number(path: Path, index: int) -> str:
-    """Human cell number of the ``index``-th cell of the source notebook (1-based, code
-    cells counted after papermill's injected cell is removed).
+    """Return the human cell number of the ``index``-th cell of the source notebook.
+
+    1-based; code cells are counted after papermill's injected cell is removed.
     """
     try:
         nb = nbformat.read(path, as_version=4)

@@ -186,7 +186,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
 
 
 def decode_text(data: bytes, source: Source) -> str:
-    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+    r"""Decode a text file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
 
     Parameters
     ----------

@@ -90,7 +90,7 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
 
 
 def _manifest(processed_dir: str | os.PathLike[str]) -> dict:
-    """The ``manifest.json`` that ingest wrote (empty when there is none)."""
+    """Return the ``manifest.json`` that ingest wrote (empty when there is none)."""
     import json
 
     path = resolve(processed_dir) / "manifest.json"
@@ -220,8 +220,9 @@ def chart_marks(log: pd.DataFrame, *, max_label: int = 32) -> pd.DataFrame:
 
 
 def findings_table(log: pd.DataFrame, *, limit: int = 25) -> pd.DataFrame:
-    """List what the cleaner dropped, corrected or flagged (duplicates and gaps summarised
-    elsewhere), newest first.
+    """List what the cleaner dropped, corrected or flagged, newest first.
+
+    Duplicates and gaps are summarised elsewhere.
 
     Parameters
     ----------
@@ -247,7 +248,7 @@ def findings_table(log: pd.DataFrame, *, limit: int = 25) -> pd.DataFrame:
 
 
 def gaps_table(gaps: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
-    """The longest gaps in the snapshot history.
+    """Return the longest gaps in the snapshot history.
 
     Parameters
     ----------
@@ -616,7 +617,7 @@ def skill_sentences(skill: pd.DataFrame) -> list[str]:
 
 
 def advice_lines(advice: pd.DataFrame) -> list[str]:
-    """The advice sentences, or why there are none.
+    """Return the advice sentences, or why there are none.
 
     Parameters
     ----------
@@ -634,7 +635,7 @@ def advice_lines(advice: pd.DataFrame) -> list[str]:
 
 
 def likely_pairs(effects: pd.DataFrame | None) -> list[tuple[str, str]]:
-    """The (activity, pillar) pairs with a "likely positive" or "likely negative" verdict.
+    """Return the (activity, pillar) pairs with a "likely positive" or "likely negative" verdict.
 
     Parameters
     ----------
@@ -754,7 +755,7 @@ def save_tables(tables_dir: str, **tables: pd.DataFrame | None) -> list[str]:
 
 
 def input_files(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
-    """The input files of the ingest run with their size and SHA-256.
+    """Return the input files of the ingest run with their size and SHA-256.
 
     Parameters
     ----------

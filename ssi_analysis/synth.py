@@ -777,7 +777,7 @@ def write_snapshot_payloads(data: SyntheticData, folder: Path, *, member_id: str
 
 
 def sample_data(seed: int = SAMPLE_SEED) -> SyntheticData:
-    """The bundled sample's history (before it is written in the real file formats).
+    """Return the bundled sample's history (before it is written in the real file formats).
 
     Parameters
     ----------
@@ -904,7 +904,7 @@ SAMPLE_INDUSTRY_CHANGE = "2025-09-15"
 
 
 def _write_manual_csv(data: SyntheticData, path: Path) -> None:
-    """A hand-kept weekly CSV (rounded, with two typing mistakes), overlapping the tracker."""
+    """Write a hand-kept weekly CSV (rounded, two typing mistakes) overlapping the tracker."""
     s = data.snapshots.drop_duplicates(["member_id", "date"], keep="last")
     s = s[(s["date"] >= "2023-06-05") & (s["date"].dt.day_of_week == 0)].head(30)
     s = s[["date"]].join(s[["ssi", *PILLARS]].round(1)).reset_index(drop=True)
@@ -937,7 +937,7 @@ TEAM_START = "2023-11-01"
 
 
 def team_data(seed: int = SAMPLE_SEED + 7) -> SyntheticData:
-    """The bundled team's daily history (written as monthly Sales Navigator reports).
+    """Return the bundled team's daily history (written as monthly Sales Navigator reports).
 
     Parameters
     ----------

@@ -132,7 +132,7 @@ def movers(snapshots: pd.DataFrame, names: dict[str, str], *, periods: int = 3,
 
 
 def leaderboard(snapshots: pd.DataFrame, names: dict[str, str], *, top: int = 10) -> pd.DataFrame:
-    """The members with the highest latest SSI, with their pillars.
+    """Return the members with the highest latest SSI, with their pillars.
 
     Parameters
     ----------
@@ -158,7 +158,7 @@ def leaderboard(snapshots: pd.DataFrame, names: dict[str, str], *, top: int = 10
 
 def coverage(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, str]
              ) -> pd.DataFrame:
-    """Data per member: snapshots, first and last date, activity rows.
+    """Tabulate data per member: snapshots, first and last date, activity rows.
 
     Parameters
     ----------
@@ -181,7 +181,7 @@ def coverage(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, s
 
 
 def coverage_view(cov: pd.DataFrame, *, limit: int = 50) -> tuple[pd.DataFrame, str]:
-    """The data-per-member table as a reader can take it, with its caption.
+    """Return the data-per-member table as a reader can take it, with its caption.
 
     Up to ``limit`` members the whole table is shown; for a bigger team (thousands of
     Sales Navigator seats) the ``limit`` members with the fewest snapshots, since those

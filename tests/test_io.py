@@ -12,8 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssi_analysis import (DataError, activity_coverage, clean_snapshots, load_activity,
-                          load_snapshots)
+from ssi_analysis import (
+    DataError,
+    activity_coverage,
+    clean_snapshots,
+    load_activity,
+    load_snapshots,
+)
 from ssi_analysis.io import write_parquet
 from ssi_analysis.schema import ACTIVITY_COLUMNS, PILLARS, SNAPSHOT_COLUMNS, SNAPSHOT_CORE
 from ssi_analysis.synth import SAMPLE_TZ, sample_data
@@ -463,8 +468,8 @@ def test_each_loader_skips_the_other_large_csv_unread(tmp_path, monkeypatch):
     alone = (load_snapshots(tmp_path / "snapshots.csv"), load_activity(tmp_path / "activity.csv"))
     opened: list[str] = []
     real_read, real_bytes = pacsv.read_csv, Source.read_bytes
-    monkeypatch.setattr(pacsv, "read_csv",
-                        lambda f, *a, **k: opened.append(Path(str(f)).name) or real_read(f, *a, **k))
+    monkeypatch.setattr(pacsv, "read_csv", lambda f, *a, **k: opened.append(
+        Path(str(f)).name) or real_read(f, *a, **k))
     monkeypatch.setattr(Source, "read_bytes",
                         lambda self: opened.append(self.basename) or real_bytes(self))
     snaps = load_snapshots(tmp_path)

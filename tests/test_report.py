@@ -307,7 +307,6 @@ def test_member_spread_histogram_keeps_a_constant_pair_narrow():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     import numpy as np
     import pandas as pd
 
