@@ -1687,9 +1687,13 @@ def read_parquet(path: PathLike) -> pd.DataFrame:
     if not p.exists():
         raise DataError("not found; run `ssi-analysis ingest` (or `make report`) first", path=p)
     try:
-        return pd.read_parquet(p, engine="pyarrow")
+        df = pd.read_parquet(p, engine="pyarrow")
     except Exception as exc:  # pyarrow raises many types for damaged files
         raise DataError(f"is not a readable Parquet file ({type(exc).__name__})", path=p) from None
+    for key, value in list(df.attrs.items()):   # shared, not deep-copied by every operation
+        if isinstance(value, list):
+            df.attrs[key] = Records(value)
+    return df
 
 
 def write_csv(df: pd.DataFrame, path: PathLike) -> Path:

@@ -479,3 +479,20 @@ def test_each_loader_skips_the_other_large_csv_unread(tmp_path, monkeypatch):
     assert opened == ["activity.csv"]
     pd.testing.assert_frame_equal(snaps.drop(columns="source"), alone[0].drop(columns="source"))
     pd.testing.assert_frame_equal(act, alone[1])
+
+
+def test_parquet_attrs_come_back_shared_not_copied(tmp_path):
+    """Records kept in attrs survive the Parquet round trip and are shared by derived frames.
+
+    pandas deep-copies plain lists in attrs on nearly every operation: with a 10,000-member
+    team's 70,000 coverage records, loading the processed tables took 13 s instead of 4.
+    """
+    from ssi_analysis.io import Records, read_parquet
+
+    df = pd.DataFrame({"member_id": ["a", "b"], "count": [1, 2]})
+    df.attrs["coverage"] = Records([{"member_id": "a", "activity": "posts"}])
+    write_parquet(df, tmp_path / "t.parquet")
+    back = read_parquet(tmp_path / "t.parquet")
+    assert back.attrs["coverage"] == [{"member_id": "a", "activity": "posts"}]
+    assert isinstance(back.attrs["coverage"], Records)
+    assert back[back["count"] > 1].attrs["coverage"] is back.attrs["coverage"]

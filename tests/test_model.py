@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssi_analysis import (
     InsufficientDataError,
@@ -178,3 +180,40 @@ def test_precomputed_panel_gives_the_same_table():
     pd.testing.assert_frame_equal(direct, reused)
     with pytest.raises(ValueError, match="fewer than 2 lags"):
         estimate_effects(d.snapshots, d.activity, max_lag=2, panel=panel)
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 60),
+                               st.integers(1, 9)), min_size=1, max_size=30),
+       brk=st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.integers(-5, 75)),
+                    max_size=12),
+       tidy=st.booleans())
+def test_break_rows_equal_the_merge(rows, brk, tidy):
+    """The rows marked unusable for a break equal a merge of every row with every break.
+
+    Aligned panels (member, date order; intervals that do not overlap) take the
+    searchsorted path, anything else the merge.
+    """
+    from ssi_analysis.model import drop_breaks
+
+    day0 = pd.Timestamp("2026-01-05")
+    recs = []
+    for m in sorted({r[0] for r in rows}):
+        end = 0
+        for _, start_gap, length in [r for r in rows if r[0] == m]:
+            start = end + (start_gap % 4 if tidy else -start_gap)
+            end = start + length
+            recs.append((m, day0 + pd.Timedelta(days=start), day0 + pd.Timedelta(days=end)))
+    panel = pd.DataFrame(recs, columns=["member_id", "prev_date", "date"])
+    panel["usable"] = True
+    if not tidy:
+        panel = panel.sample(frac=1.0, random_state=len(rows))
+    breaks = pd.DataFrame({"member_id": pd.Series([m for m, _ in brk], dtype=str),
+                           "date": pd.to_datetime([day0 + pd.Timedelta(days=d)
+                                                   for _, d in brk]).astype("datetime64[ns]")})
+    got, n = drop_breaks(panel, breaks)
+    m = panel.reset_index().merge(breaks.rename(columns={"date": "break"}), on="member_id")
+    want = set(m.loc[(m["break"] > m["prev_date"]) & (m["break"] <= m["date"]), "index"]
+               ) if len(breaks) else set()
+    assert set(got.index[~got["usable"]]) == want
+    assert n == len(want)
