@@ -469,29 +469,36 @@ def clean_snapshots(
         src_codes, _ = pd.factorize(df["source"].iloc[idx], sort=True)
         # na_position="first": a missing capture time sorts before any time
         sub = np.lexsort((src_codes, ~lowp[idx], cap, ~cap_nat, days[idx], codes[idx]))
-        order = np.arange(n)
-        order[idx] = idx[sub]
-        codes, days = codes[order], days[order]
-        dup = np.zeros(n, dtype=bool)
-        dup[:-1] = (codes[1:] == codes[:-1]) & (days[1:] == days[:-1])
+        srt = idx[sub]              # those rows in keeping order: the last of a run is kept
+        del idx, sub, cap_t, cap, cap_nat, src_codes
+        sc, sd = codes[srt], days[srt]
+        dup = np.zeros(len(srt), dtype=bool)
+        dup[:-1] = (sc[1:] == sc[:-1]) & (sd[1:] == sd[:-1])
+        del sc, sd
+        if in_order:                # every run keeps one row, where it is
+            keep = np.ones(n, dtype=bool)
+            keep[srt[dup]] = False
+            keep_rows = np.flatnonzero(keep)
+            del keep
+        else:
+            keep_rows = srt[~dup]
         if dup.any():
-            kept_pos = np.flatnonzero(~dup)
+            kept_at = np.flatnonzero(~dup)
             # the kept row of each duplicate is the last of its (member, day) run
-            run_end = kept_pos[np.searchsorted(kept_pos, np.flatnonzero(dup))]
+            run_end = srt[kept_at[np.searchsorted(kept_at, np.flatnonzero(dup))]]
             vals = df[["ssi", *PILLARS]]
-            same = np.isclose(vals.iloc[order[dup]].to_numpy(float),
-                              vals.iloc[order[run_end]].to_numpy(float),
+            same = np.isclose(vals.iloc[srt[dup]].to_numpy(float),
+                              vals.iloc[run_end].to_numpy(float),
                               equal_nan=True).all(axis=1)
-            dropped = df.iloc[order[dup]]
+            dropped = df.iloc[srt[dup]]
             logs += _log_rows(dropped, np.ones(len(dropped), dtype=bool), "duplicate",
                               "dropped", np.where(
                                   same, "exact duplicate of the kept capture",
                                   "earlier or less precise capture of the same day; the later "
                                   "one is kept"))
-            codes, days = codes[~dup], days[~dup]
-            del kept_pos, run_end, vals, same, dropped
-        keep_rows = order[~dup]
-        del order, dup
+            del kept_at, run_end, vals, same, dropped
+        codes, days = codes[keep_rows], days[keep_rows]
+        del srt, dup
         if len(keep_rows) < n or not np.array_equal(keep_rows, np.arange(n)):
             df = df.take(keep_rows)           # one take of the wide frame, not two
         del keep_rows
