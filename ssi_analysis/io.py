@@ -715,11 +715,17 @@ def _days_to_ns(days: np.ndarray) -> np.ndarray:
     return ns.view("datetime64[ns]")
 
 
-def _dictionary_codes(col, dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted integer codes and sorted unique strings of a dictionary-encoded column."""
+def _dictionary_codes(col, dtype=None) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes and sorted unique strings of a dictionary-encoded column.
+
+    The codes are in ``dtype``, by default the smallest integer type that holds them.
+    """
     ids = col.combine_chunks()
     names = np.asarray(ids.dictionary.to_pylist(), dtype=object)
     order = np.argsort(names.astype(str), kind="stable")
+    if dtype is None:
+        k = len(names)
+        dtype = np.int8 if k < 128 else np.int16 if k < 32_768 else np.int32
     rank = np.empty(len(names), dtype=dtype)
     rank[order] = np.arange(len(names))
     return rank[ids.indices.to_numpy()], names[order]
@@ -732,9 +738,7 @@ def _dictionary_categorical(col) -> pd.Categorical:
     the codes are the sorted ranks of the dictionary, taken once in the smallest integer
     type.
     """
-    k = len(col.chunk(0).dictionary) if col.num_chunks == 1 else 2**31 - 1
-    small = np.int8 if k < 128 else np.int16 if k < 32_768 else np.int32
-    codes, uniq = _dictionary_codes(col, small)
+    codes, uniq = _dictionary_codes(col)
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniq.astype(str), dtype=str))
 
 
@@ -767,7 +771,7 @@ def _snapshot_frame(source: Source, tz: str, log: list[dict]) -> pd.DataFrame | 
         return None                   # a large CSV of another kind: not read at all
     fast = (_fast_csv(source, list(_NUMERIC_SNAPSHOT), need=set(PILLARS))
             if lower.endswith(".csv") else None)
-    if fast is not None and set(PILLARS) <= set(fast.columns):
+    if fast is not None:                        # the four pillars are there (``need``)
         if "ssi" not in fast:
             fast["ssi"] = fast[list(PILLARS)].sum(axis=1, min_count=4)
         fast["source"] = pd.Categorical.from_codes(
