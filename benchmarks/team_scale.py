@@ -36,8 +36,8 @@ HERE = Path(__file__).parent
 DATA = HERE / "_data"
 
 
-def generate(members: int, years: int) -> Path:
-    folder = DATA / f"team_{members}x{years}y"
+def generate(members: int, years: int, data: Path = DATA) -> Path:
+    folder = data / f"team_{members}x{years}y"
     if (folder / "activity.csv").exists():
         return folder
     from ssi_analysis.synth import make_synthetic, write_canonical
@@ -158,13 +158,14 @@ def main() -> None:
     ap.add_argument("--baseline-members", type=int, default=100)
     ap.add_argument("--reports", type=int, default=0)
     ap.add_argument("--runs", type=int, default=2, help="pipeline runs per size (best kept)")
+    ap.add_argument("--data", type=Path, default=DATA, help="where the generated CSVs are kept")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(Path(args.measure), args.runs)))
         return
     for n in args.members:
-        folder = generate(n, args.years)
+        folder = generate(n, args.years, args.data)
         r = subprocess.run([sys.executable, __file__, "--measure", str(folder),
                             "--runs", str(args.runs)],
                            capture_output=True, text=True)

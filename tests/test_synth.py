@@ -61,3 +61,22 @@ def test_sample_names_are_fictional(sample_member):
                                        "Fakename", "Mockley", "Dummyson", "Notreal",
                                        "Fixture", "Specimen"))
                for line in text.splitlines()[5:] if line and not line.startswith(",,"))
+
+
+def test_scale_benchmark_runs_and_prints_its_table(tmp_path):
+    """The documented benchmark command works (at a toy size) and prints every line."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "team_scale.py"
+    r = subprocess.run([sys.executable, str(script), "--members", "40", "--years", "1",
+                        "--baseline-members", "5", "--runs", "1", "--data", str(tmp_path)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = r.stdout
+    for line in ("floor (pyarrow+sort)", "ingest ", "clean ", "align ", "effects ",
+                 "ingest + clean", "total to effects", "peak memory", "x faster"):
+        assert line in out, (line, out)
+    total = next(ln for ln in out.splitlines() if "total to effects" in ln).split()
+    assert float(total[-1]) > 0                          # a ratio to the floor was printed
+    assert (tmp_path / "team_40x1y" / "snapshots.csv").exists()
