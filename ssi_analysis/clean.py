@@ -168,18 +168,6 @@ def _rows_days_before(days: np.ndarray, codes: np.ndarray, back: int,
     return j, ok
 
 
-def _value_days_before(days: np.ndarray, codes: np.ndarray, values: np.ndarray, back: int,
-                       tolerance: int) -> np.ndarray:
-    """Look up each row's values ``back`` days earlier (see :func:`_rows_days_before`).
-
-    ``values`` is (rows, columns) or (rows,); NaN where no row is close enough.
-    """
-    j, ok = _rows_days_before(days, codes, back, tolerance)
-    out = values[j]
-    out[~ok] = np.nan
-    return out
-
-
 def _rolling_median(values: np.ndarray, codes: np.ndarray, window: int, *,
                     forward: bool = False, min_periods: int = 3, at: np.ndarray | None = None,
                     chunk: int = 1_000_000) -> np.ndarray:

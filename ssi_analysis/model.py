@@ -54,6 +54,20 @@ def _order_activities(names) -> list[str]:
 _DIRECT_CELLS = 5_000_000
 
 
+def _run_starts(codes: np.ndarray) -> np.ndarray | None:
+    """Return where each run of equal ``codes`` starts, or None when rows are not grouped.
+
+    Not grouped means the codes are not in non-decreasing order; callers then fall back
+    to bincounts.
+    """
+    codes = np.asarray(codes)
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(codes) > 1 and not bool(np.all(codes[1:] >= codes[:-1])):
+        return None
+    return np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+
+
 def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
                    max_iter: int = 500, copy: bool = True) -> np.ndarray:
     """Remove member and period means from every column (two-way fixed effects).
@@ -100,10 +114,9 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
                                 for j in range(Y.shape[1])])
 
     # rows grouped by member (the panel's order): member sums by contiguous sums
-    grouped = n < 2 or bool(np.all(np.diff(e) >= 0))
-    if grouped:
-        starts = np.flatnonzero(np.r_[True, np.diff(e) != 0])
-    else:
+    starts = _run_starts(e)
+    grouped = starts is not None
+    if not grouped:
         E = sp.csr_matrix((np.ones(n), (np.arange(n), e)), shape=(n, ne))
         Et = E.T.tocsr()
 
@@ -218,8 +231,8 @@ class ClusterOLS:
         resid = y - X @ self.params
         g, _ = pd.factorize(groups)
         n_groups = int(g.max()) + 1
-        if n < 2 or bool(np.all(np.diff(g) >= 0)):     # rows grouped by cluster
-            starts = np.flatnonzero(np.r_[True, np.diff(g) != 0])
+        starts = _run_starts(g)
+        if starts is not None:                          # rows grouped by cluster
             scores = np.column_stack([np.add.reduceat(X[:, j] * resid, starts)
                                       for j in range(k)])
         else:
@@ -281,8 +294,8 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
     complete = not np.isnan(x).any()
     if len(m) and m.min() != m.max():   # within members: subtract each member's mean
         ok = ~np.isnan(x)                # (NaN skipped)
-        if bool(np.all(np.diff(m) >= 0)):                # rows grouped by member
-            starts = np.flatnonzero(np.r_[True, np.diff(m) != 0])
+        starts = _run_starts(m)
+        if starts is not None:                           # rows grouped by member
             sizes = np.diff(np.r_[starts, len(m)])
             n = (np.add.reduceat(ok.astype(float), starts, axis=0) if not complete
                  else np.repeat(sizes[:, None].astype(float), x.shape[1], axis=1))
@@ -321,12 +334,12 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=0.8):
     return rows, out
 
 
-def _members_varying(x: np.ndarray, codes: np.ndarray, grouped: bool) -> int:
+def _members_varying(x: np.ndarray, codes: np.ndarray) -> int:
     """Count the members whose ``x`` takes more than one value."""
     if len(x) == 0:
         return 0
-    if grouped:                                   # rows in member order: segment extremes
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    starts = _run_starts(codes)
+    if starts is not None:                        # rows in member order: segment extremes
         return int((np.maximum.reduceat(x, starts) > np.minimum.reduceat(x, starts)).sum())
     spread = pd.Series(x).groupby(codes)
     return int((spread.max() > spread.min()).sum())
@@ -412,14 +425,13 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize) -> 
                            "regular snapshots). Showing trends only.")
         return fit
     kept = []
-    grouped = len(codes) < 2 or bool(np.all(np.diff(codes) >= 0))   # the panel's order
     for a in acts:
         cols = lag_cols[a]
         have = rows[cols].notna().all(axis=1).to_numpy()
         x0 = rows[cols[0]].to_numpy(float)[have]
         active = int((x0 > 0).sum())
         name = ACTIVITY_LABELS.get(a, a)
-        varying = _members_varying(x0, codes[have], grouped)   # members with > 1 value
+        varying = _members_varying(x0, codes[have])   # members with > 1 value
         distinct3 = len(x0) > 0 and bool(((x0 > x0.min()) & (x0 < x0.max())).any())
         if have.sum() < MIN_CHANGES:
             fit.notes[a] = (f"{name}: tracked in only {int(have.sum())} of {len(rows)} usable "

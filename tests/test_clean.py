@@ -229,8 +229,8 @@ def test_grouped_shift_and_rolling_median_match_pandas(rows, window, forward, k)
 @settings(max_examples=150, deadline=None)
 @given(rows=st.sets(st.tuples(st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=50),
        back=st.integers(1, 9), tol=st.integers(0, 3))
-def test_value_days_before_matches_merge_asof(rows, back, tol):
-    from ssi_analysis.clean import _value_days_before
+def test_rows_days_before_matches_merge_asof(rows, back, tol):
+    from ssi_analysis.clean import _rows_days_before
 
     rows = sorted(rows)
     codes = np.array([r[0] for r in rows], dtype=np.int64)
@@ -242,7 +242,10 @@ def test_value_days_before_matches_merge_asof(rows, back, tol):
                       right.sort_values("target", kind="stable"), on="target", by="m",
                       direction="backward", tolerance=tol)
     want = m.sort_values("_row")[["a", "b"]].to_numpy()
-    np.testing.assert_array_equal(_value_days_before(days, codes, vals, back, tol), want)
+    j, ok = _rows_days_before(days, codes, back, tol)
+    got = vals[j]
+    got[~ok] = np.nan
+    np.testing.assert_array_equal(got, want)
 
 
 @settings(max_examples=300, deadline=None)
