@@ -11,10 +11,13 @@ PROCESSED ?= data/processed
 REPORTS ?= reports
 SAMPLE_TZ ?= Europe/Berlin
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 .PHONY: help
@@ -23,6 +26,15 @@ help: ## List the targets
 
 .PHONY: env
 env: $(STAMP) ## Create .venv and install the kit (editable) with its test tools
+
+.PHONY: lock
+lock: ## Re-resolve requirements.lock from pyproject.toml (newest versions that fit)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line \
+		--upgrade -o $(LOCK)
+	@echo "requirements.lock updated; run make env to install it"
 
 .PHONY: dev
 dev: env ## Add JupyterLab and ruff to .venv for interactive work

@@ -49,3 +49,29 @@ def sample_tables(sample_processed):
 
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """``make report`` in a temporary folder: the bundled member and team ingested into
+    ``processed/`` and ``processed/team``, both sample reports written to ``reports/``."""
+    from ssi_analysis.pipeline import ingest
+    from ssi_analysis.report import run_reports
+
+    root = tmp_path_factory.mktemp("site")
+    ingest([SAMPLE_MEMBER], root / "processed", tz=SAMPLE_TZ)
+    ingest([paths.SAMPLE_DIR / "team"], root / "processed" / "team")
+    cfg = root / "reports.yml"
+    cfg.write_text(f"""reports:
+  - name: member_report
+    notebook: notebooks/member_report.ipynb
+    title: "SSI report: sample member (synthetic)"
+    parameters: {{processed_dir: {root / 'processed'}, member_id: me, tz: {SAMPLE_TZ}}}
+  - name: team_report
+    notebook: notebooks/team_report.ipynb
+    title: "SSI team report: sample Sales Navigator team (synthetic)"
+    parameters: {{processed_dir: {root / 'processed' / 'team'}}}
+""", encoding="utf-8")
+    statuses = run_reports(cfg, root / "reports", progress=False)
+    assert [s.status for s in statuses] == ["ok", "ok"], statuses
+    return root

@@ -66,3 +66,16 @@ def test_public_api_matches_design():
     for name in ("load_snapshots", "load_activity", "clean_snapshots", "lagged_correlations",
                  "estimate_effects", "lag_profile", "DataError", "InsufficientDataError"):
         assert hasattr(sa, name), name
+
+
+def test_lock_file_pins_every_runtime_and_test_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", lock, re.M))
+    pinned = {k.lower().replace("_", "-"): v for k, v in pinned.items()}
+    wanted = [_req(d)[0] for d in (*project["dependencies"],
+                                   *project["optional-dependencies"]["test"])]
+    assert [w for w in wanted if w not in pinned] == []
+    # make env installs from the lock, and only the kit itself without dependencies
+    text = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet -r $(LOCK)" in text and "--no-deps -e ." in text
