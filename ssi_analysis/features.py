@@ -1,6 +1,6 @@
 """Align snapshots and activity to periods: pillar changes and activity over the same days.
 
-The unit of analysis is a change over an interval, never a level (``methods.md`` §0):
+The unit of analysis is a change over an interval, never a level (``docs/methods.md``):
 per member, the last snapshot of each period, the pillar change since the previous one,
 and each activity summed over exactly the same days — and over the same-length window
 ``k`` periods earlier for lag ``k`` — computed with one cumulative-count pass.
@@ -11,15 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .clean import _gshift, _in_member_order
-from .io import activity_coverage
+from .arrays import gshift, in_member_order
+from .importers import activity_coverage
 from .schema import PILLARS
 
 #: Accepted interval lengths (days) between consecutive period-end snapshots.
 INTERVAL_DAYS = {"W": (6, 8), "M": (25, 35)}
 
 
-def _check_freq(freq: str) -> str:
+def check_freq(freq: str) -> str:
+    """Return ``freq`` upper case, or raise for anything but weeks and months."""
     f = str(freq).upper()
     if f not in INTERVAL_DAYS:
         raise ValueError(f"freq must be 'W' (weeks) or 'M' (months), got {freq!r}")
@@ -52,7 +53,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         7 days). ``usable`` is True for intervals of 6–8 days (weeks) or 25–35 days
         (months); longer gaps are kept for charts but not for models.
     """
-    freq = _check_freq(freq)
+    freq = check_freq(freq)
     cols = ["member_id", "date", "ssi", *PILLARS]
     df = snapshots[cols]
     values = df[["ssi", *PILLARS]].to_numpy(float)
@@ -60,7 +61,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         return _period_changes_pandas(df, freq)
     codes, uniq = pd.factorize(df["member_id"], sort=True)
     ns = df["date"].to_numpy().astype("datetime64[ns]")
-    if not _in_member_order(codes, ns.view(np.int64)):
+    if not in_member_order(codes, ns.view(np.int64)):
         order = np.lexsort((ns.view(np.int64), codes))
         codes, ns, values = codes[order], ns[order], values[order]
     day = ns.astype("datetime64[D]")
@@ -85,7 +86,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         prev_ns[1:][same] = ns[:-1][same]
     prev = pd.DataFrame({"date": prev_ns}, index=last.index)
     for j, c in enumerate(["ssi", *PILLARS]):
-        prev[c] = _gshift(values[:, j], codes, 1)
+        prev[c] = gshift(values[:, j], codes, 1)
     return _finish_changes(last, prev, freq)
 
 
@@ -119,6 +120,83 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
         return values.cat.codes.to_numpy(), list(values.cat.categories)
     codes, uniq = pd.factorize(values)
     return codes, list(uniq)
+
+
+def _window_dates(out: pd.DataFrame, max_lag: int, freq: str) -> tuple[list, list]:
+    """Each change's window ``(t0, t1]`` for every lag: the same days ``k`` periods back."""
+    t1_dates = [out["date"]]
+    t0_dates = [out["prev_date"]]
+    for k in range(1, max_lag + 1):
+        if freq == "W":
+            t1_dates.append(out["date"] - pd.Timedelta(days=7 * k))
+            t0_dates.append(out["prev_date"] - pd.Timedelta(days=7 * k))
+        else:
+            t1_dates.append(_months_before(out["date"], k))
+            t0_dates.append(_months_before(out["prev_date"], k))
+    return t0_dates, t1_dates
+
+
+_CHUNK = 4_000_000      # rows per block for the int64 temporaries below
+
+
+def _cells(activity: pd.DataFrame, act_members, act_member_codes, members: pd.Index,
+           d0: pd.Timestamp, n_days: int) -> np.ndarray:
+    """One cell number (member position, day) per activity row (int32 where it fits).
+
+    Member positions and day numbers are computed as int32 in blocks, so a 10,000-member
+    team's 32 M rows never need whole-table int64 temporaries.
+    """
+    act_days_ns = activity["date"].to_numpy().astype("datetime64[ns]", copy=False)
+    member_pos = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))
+    ai = member_pos.astype(np.int32)[act_member_codes]
+    ad = np.empty(len(act_days_ns), dtype=np.int32)
+    origin = np.datetime64(d0, "ns")
+    for lo in range(0, len(ad), _CHUNK):
+        ad[lo:lo + _CHUNK] = (act_days_ns[lo:lo + _CHUNK] - origin) // np.timedelta64(1, "D")
+    small = len(members) * n_days < 2**31
+    cell = np.empty(len(ai), dtype=np.int32 if small else np.int64)
+    for lo in range(0, len(cell), _CHUNK):
+        cell[lo:lo + _CHUNK] = ai[lo:lo + _CHUNK].astype(cell.dtype) * n_days + \
+            ad[lo:lo + _CHUNK] + 1
+    return cell
+
+
+def _daily_bounds(c: pd.DataFrame, n_members: int, d0: pd.Timestamp
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """First and last covered day number per member position (daily sources)."""
+    start = np.full(n_members, np.iinfo(np.int64).max)
+    end = np.full(n_members, np.iinfo(np.int64).min)
+    np.minimum.at(start, c["mi"].to_numpy(), (c["start"] - d0).dt.days.to_numpy())
+    np.maximum.at(end, c["mi"].to_numpy(), (c["end"] - d0).dt.days.to_numpy())
+    return start, end
+
+
+class _PeriodTiles:
+    """Which windows are made of whole reporting periods (period sources, e.g. months).
+
+    One count per period, dated at its end: a window is covered when it ends on a period
+    end and the periods inside it add up to its length (±3 days a period).
+    """
+
+    def __init__(self, period: pd.DataFrame, shape: tuple[int, int], d0: pd.Timestamp,
+                 cumulative):
+        pm = period["mi"].to_numpy()
+        pe = (period["end"] - d0).dt.days.to_numpy()
+        plen = (period["end"] - period["start"]).dt.days.to_numpy() + 1
+        self.is_end = np.zeros(shape, dtype=bool)
+        self.is_end[pm, pe] = True
+        self.n_end = cumulative(pm, pe, np.ones(len(pm)))
+        self.n_len = cumulative(pm, pe, plen.astype(float))
+        self.n_days = shape[1]
+
+    def covered(self, wi: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+        n_days = self.n_days
+        ok_t = (t1 >= 0) & (t1 < n_days - 1) & (t0 >= 0)
+        t1c, t0c = np.clip(t1, 0, n_days - 2), np.clip(t0, 0, n_days - 2)
+        n = self.n_end[wi, t1c + 1] - self.n_end[wi, t0c + 1]
+        length = self.n_len[wi, t1c + 1] - self.n_len[wi, t0c + 1]
+        tiled = self.is_end[wi, t1c] & (n >= 1) & (np.abs(length - (t1c - t0c)) <= 3 * n)
+        return ok_t & tiled
 
 
 def window_counts(
@@ -157,7 +235,7 @@ def window_counts(
     pandas.DataFrame
         ``changes`` with one column ``<activity>_l<k>`` per activity and lag.
     """
-    freq = _check_freq(freq)
+    freq = check_freq(freq)
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
     cov = activity_coverage(activity) if coverage is None else coverage
@@ -178,15 +256,7 @@ def window_counts(
     members = pd.Index(np.union1d(out["member_id"].unique().astype(str),
                                   np.asarray(act_members).astype(str)))
     wi = members.get_indexer(out["member_id"])
-    t1_dates = [out["date"]]
-    t0_dates = [out["prev_date"]]
-    for k in range(1, max_lag + 1):
-        if freq == "W":
-            t1_dates.append(out["date"] - pd.Timedelta(days=7 * k))
-            t0_dates.append(out["prev_date"] - pd.Timedelta(days=7 * k))
-        else:
-            t1_dates.append(_months_before(out["date"], k))
-            t0_dates.append(_months_before(out["prev_date"], k))
+    t0_dates, t1_dates = _window_dates(out, max_lag, freq)
     lows = [pd.Timestamp(act_days_ns.min()) if len(activity) else out["prev_date"].min(),
             *(d.min() for d in t0_dates)]
     highs = [pd.Timestamp(act_days_ns.max()) if len(activity) else out["date"].max(),
@@ -194,14 +264,7 @@ def window_counts(
     d0 = min(lows) - pd.Timedelta(days=1)
     n_days = (max(highs) - d0).days + 2
     scale = 7.0 / out["gap_days"].to_numpy() if freq == "W" else 1.0
-    # member position and day number of every activity row as int32 (small: a 10,000-member
-    # team has 32 M rows), days computed in chunks to bound the int64 temporaries
-    member_pos = members.get_indexer(pd.Index(np.asarray(act_members).astype(str)))
-    ai = member_pos.astype(np.int32)[act_member_codes]
-    ad = np.empty(len(act_days_ns), dtype=np.int32)
-    origin = np.datetime64(d0, "ns")
-    for lo in range(0, len(ad), 4_000_000):
-        ad[lo:lo + 4_000_000] = (act_days_ns[lo:lo + 4_000_000] - origin) // np.timedelta64(1, "D")
+    cell = _cells(activity, act_members, act_member_codes, members, d0, n_days)
     cov = cov.assign(mi=members.get_indexer(cov["member_id"]))
     if "granularity" not in cov:
         cov = cov.assign(granularity="day")
@@ -212,47 +275,24 @@ def window_counts(
                            minlength=len(members) * n_days).reshape(shape)
         return np.cumsum(flat, axis=1, out=flat)
 
-    # one int32 cell number (member, day) per activity row; each activity's rows are
-    # picked by position (small temporaries: no whole-table sort or mask copies)
-    small = len(members) * n_days < 2**31
-    cell = np.empty(len(ai), dtype=np.int32 if small else np.int64)
-    for lo in range(0, len(cell), 4_000_000):
-        cell[lo:lo + 4_000_000] = ai[lo:lo + 4_000_000].astype(cell.dtype) * n_days + \
-            ad[lo:lo + 4_000_000] + 1
-    del ai, ad
     for a in activities:
         i = act_names.index(a) if a in act_names else -2
-        rows = np.flatnonzero(act_codes == i)
+        rows = np.flatnonzero(act_codes == i)    # this activity's rows, by position
         flat = np.bincount(cell[rows], weights=counts[rows].astype(float),
                            minlength=len(members) * n_days).reshape(shape)
         cum = np.cumsum(flat, axis=1, out=flat)
         del rows
         c = cov[(cov["activity"] == a) & (cov["mi"] >= 0)]
         daily, period = c[c["granularity"] != "period"], c[c["granularity"] == "period"]
-        start = np.full(len(members), np.iinfo(np.int64).max)
-        end = np.full(len(members), np.iinfo(np.int64).min)
-        np.minimum.at(start, daily["mi"].to_numpy(), (daily["start"] - d0).dt.days.to_numpy())
-        np.maximum.at(end, daily["mi"].to_numpy(), (daily["end"] - d0).dt.days.to_numpy())
-        if len(period):  # one count per period, dated at its end: whole periods only
-            pm = period["mi"].to_numpy()
-            pe = (period["end"] - d0).dt.days.to_numpy()
-            plen = (period["end"] - period["start"]).dt.days.to_numpy() + 1
-            is_end = np.zeros(shape, dtype=bool)
-            is_end[pm, pe] = True
-            n_end = cumulative(pm, pe, np.ones(len(pm)))
-            n_len = cumulative(pm, pe, plen.astype(float))
+        start, end = _daily_bounds(daily, len(members), d0)
+        tiles = _PeriodTiles(period, shape, d0, cumulative) if len(period) else None
         for k in range(max_lag + 1):
             t1 = (t1_dates[k] - d0).dt.days.to_numpy()
             t0 = (t0_dates[k] - d0).dt.days.to_numpy()
             vals = (cum[wi, t1 + 1] - cum[wi, t0 + 1]) * scale
             covered = (start[wi] <= t0 + 1) & (t1 <= end[wi])
-            if len(period):
-                ok_t = (t1 >= 0) & (t1 < n_days - 1) & (t0 >= 0)
-                t1c, t0c = np.clip(t1, 0, n_days - 2), np.clip(t0, 0, n_days - 2)
-                n = n_end[wi, t1c + 1] - n_end[wi, t0c + 1]
-                length = n_len[wi, t1c + 1] - n_len[wi, t0c + 1]
-                tiled = is_end[wi, t1c] & (n >= 1) & (np.abs(length - (t1c - t0c)) <= 3 * n)
-                covered |= ok_t & tiled
+            if tiles is not None:
+                covered |= tiles.covered(wi, t0, t1)
             out[f"{a}_l{k}"] = np.where(covered, vals, np.nan)
     return out
 

@@ -10,23 +10,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .clean import clean_snapshots
 from .errors import DataError, NoDataFoundError
-from .io import (
-    _empty_activity,
+from .importers import (
     activity_coverage,
     activity_hours,
-    atomic_write,
+    empty_activity,
     ingest_log,
     load_activity,
     load_annotations,
     load_snapshots,
-    write_parquet,
 )
+from .importers.sources import expand
 from .paths import PROCESSED_DIR
-from .sources import expand
-from .summary import PROCESSED_FILES
+from .store import PROCESSED_FILES, atomic_write, write_parquet
 
 
 def input_manifest(paths) -> list[dict]:
@@ -107,7 +105,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz)
     except NoDataFoundError:
-        act = _empty_activity()
+        act = empty_activity()
         act.attrs["coverage"] = []
     cov = activity_coverage(act)
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,

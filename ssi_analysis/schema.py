@@ -104,13 +104,13 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     *(f"industry_{p}" for p in PILLARS),
     *(f"network_{p}" for p in PILLARS),
 )
-"""Columns of the canonical snapshot table, in order. DESIGN.md's columns come first
+"""Columns of the canonical snapshot table, in order. The core columns come first
 (up to ``source``, :data:`SNAPSHOT_CORE`, always present); the rest
 (:data:`SNAPSHOT_EXTRAS`) are peer-group details — the TEAM group (Sales Navigator), group
 sizes and the peer groups' pillar averages — present only when a source has them."""
 
 SNAPSHOT_CORE: tuple[str, ...] = SNAPSHOT_COLUMNS[:SNAPSHOT_COLUMNS.index("source") + 1]
-"""DESIGN.md's snapshot columns, present in every snapshot table."""
+"""The snapshot columns present in every snapshot table."""
 
 SNAPSHOT_EXTRAS: tuple[str, ...] = SNAPSHOT_COLUMNS[len(SNAPSHOT_CORE):]
 """Optional peer-group columns (after ``source``), present only when a source has them:
@@ -121,6 +121,10 @@ def snapshot_columns(columns) -> list[str]:
     """Return the canonical column order for a frame: the core, then the extras it has."""
     have = set(columns)
     return [*SNAPSHOT_CORE, *(c for c in SNAPSHOT_EXTRAS if c in have)]
+
+SNAPSHOT_NUMERIC: tuple[str, ...] = ("ssi", *PILLARS, "industry_rank", "network_rank",
+                                     "industry_ssi", "network_ssi")
+"""Numeric columns of the snapshot table (the peer details' numbers aside)."""
 
 ACTIVITY_COLUMNS: tuple[str, ...] = ("member_id", "date", "activity", "count")
 """Columns of the canonical (long) activity table."""

@@ -1,101 +1,29 @@
-"""Report building blocks: read processed data, summarise it, render escaped tables.
+"""Report tables: what the reports show, as plain DataFrames built from the processed data.
 
-Notebooks call these in one or two lines per section; all of them are pure except
-:func:`load_processed`, which only reads.
+All of them are pure (the processed folder is read by :mod:`ssi_analysis.store`); the
+notebooks call them in one or two lines per section and display them with
+:mod:`ssi_analysis.display`.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import os
-from dataclasses import dataclass
+import platform
 
+import matplotlib
 import numpy as np
 import pandas as pd
+import scipy
+import statsmodels
 
-from .errors import DataError, InsufficientDataError
-from .io import activity_coverage, read_parquet
-from .model import estimate_effects
+from ._version import __version__
+from .errors import InsufficientDataError
+from .model import estimate_effects, lag_profile
+from .model.predictive import predictive_check, predictive_skill
 from .paths import resolve
 from .schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS, ssi_band
-
-PROCESSED_FILES = {
-    "snapshots": "snapshots.parquet",
-    "log": "cleaning_log.parquet",
-    "gaps": "gaps.parquet",
-    "activity": "activity.parquet",
-    "coverage": "activity_coverage.parquet",
-    "ingest_log": "ingest_log.parquet",
-    "hours": "activity_hours.parquet",
-}
-
-
-@dataclass(frozen=True)
-class Processed:
-    """The processed tables of one member (or team), filtered to a date range."""
-
-    snapshots: pd.DataFrame
-    log: pd.DataFrame
-    gaps: pd.DataFrame
-    activity: pd.DataFrame
-    coverage: pd.DataFrame
-    ingest_log: pd.DataFrame
-    hours: pd.DataFrame
-
-
-def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
-                   member_id: str | None = None, start: str = "", end: str = "") -> Processed:
-    """Read what ``ssi-analysis ingest`` wrote, for one member and a date range.
-
-    Parameters
-    ----------
-    processed_dir : str or os.PathLike
-        Folder with the Parquet files (relative paths are relative to the project root).
-    member_id : str, optional
-        Keep only this member (default: all).
-    start, end : str
-        Inclusive date range ``YYYY-MM-DD``; empty means unbounded.
-
-    Returns
-    -------
-    Processed
-        Snapshots, cleaning log, gaps, activity and coverage.
-
-    Raises
-    ------
-    DataError
-        When a file is missing or the member has no snapshots.
-    """
-    folder = resolve(processed_dir)
-    t = {k: read_parquet(folder / f) for k, f in PROCESSED_FILES.items()}
-    lo = pd.Timestamp(start) if start else pd.Timestamp.min
-    hi = pd.Timestamp(end) if end else pd.Timestamp.max
-    for k, col in (("snapshots", "date"), ("log", "date"), ("activity", "date")):
-        df = t[k]
-        keep = df[col].between(lo, hi) | df[col].isna()
-        if member_id is not None:
-            keep &= df["member_id"] == member_id
-        t[k] = df[keep].reset_index(drop=True)
-    if member_id is not None:
-        for k in ("gaps", "coverage", "hours"):
-            t[k] = t[k][t[k]["member_id"] == member_id].reset_index(drop=True)
-    if t["snapshots"].empty:
-        raise DataError(f"no snapshots for member {member_id!r} between {start or 'the start'} "
-                        f"and {end or 'the end'}", path=folder / PROCESSED_FILES["snapshots"])
-    cov = t["coverage"].copy()
-    cov["start"] = cov["start"].clip(lower=lo)
-    cov["end"] = cov["end"].clip(upper=hi)
-    return Processed(t["snapshots"], t["log"], t["gaps"], t["activity"],
-                     cov.reset_index(drop=True), t["ingest_log"], t["hours"])
-
-
-def _manifest(processed_dir: str | os.PathLike[str]) -> dict:
-    """Return the ``manifest.json`` that ingest wrote (empty when there is none)."""
-    import json
-
-    path = resolve(processed_dir) / "manifest.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
+from .store import Processed, read_manifest, write_csv
 
 def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
     """Summarise the latest snapshot: score, band, pillars, ranks and peer averages.
@@ -327,6 +255,12 @@ def effects_table(effects: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def effects_table_empty() -> pd.DataFrame:
+    """Return an empty effects table with the reader-facing columns."""
+    return pd.DataFrame(columns=["Activity", "Pillar", "Verdict",
+                                 "Points per extra action a week", "90% range", "q", "Weeks"])
+
+
 def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame,
                   *, as_of: str = "") -> pd.DataFrame:
     """Summarise data quality: what the cleaner did, gaps and how fresh the data is.
@@ -384,146 +318,6 @@ def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame
     return pd.DataFrame(rows, columns=["Check", "Result"])
 
 
-def html_table(df: pd.DataFrame, *, caption: str = "") -> str:
-    """Render a table as escaped, deterministic HTML (no random ids, no scripts).
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table; every cell is HTML-escaped.
-    caption : str
-        Optional caption (escaped).
-
-    Returns
-    -------
-    str
-        An HTML ``<table>``.
-    """
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
-        + "</tr>" for row in df.itertuples(index=False))
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="ssi-table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
-
-
-def show(df: pd.DataFrame, caption: str = "", empty: str = ""):
-    """Display a table in a notebook as escaped HTML.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    caption : str
-        Optional caption.
-    empty : str
-        Sentence shown instead of an empty table.
-
-    Returns
-    -------
-    IPython.display.HTML
-    """
-    from IPython.display import HTML
-
-    if df.empty and empty:
-        return HTML(f'<p class="ssi-note">{html.escape(empty)}</p>')
-    return HTML(html_table(df, caption=caption))
-
-
-def paragraphs(lines: list[str] | str):
-    """Display sentences as escaped HTML paragraphs.
-
-    Parameters
-    ----------
-    lines : list of str or str
-        Sentences (escaped before display).
-
-    Returns
-    -------
-    IPython.display.HTML
-    """
-    from IPython.display import HTML
-
-    if isinstance(lines, str):
-        lines = [lines]
-    return HTML("".join(f"<p>{html.escape(s)}</p>" for s in lines if s))
-
-
-__all__ = ["Processed", "load_processed", "standing", "weekly_activity", "effects_or_reason",
-           "effects_table", "quality_table", "html_table", "show", "paragraphs",
-           "activity_coverage"]
-
-
-def run_manifest(processed_dir: str | os.PathLike[str], parameters: dict) -> pd.DataFrame:
-    """Describe the run: parameters, inputs (count and combined hash) and versions.
-
-    Parameters
-    ----------
-    processed_dir : str or os.PathLike
-        Folder holding ``manifest.json`` written by ingest.
-    parameters : dict
-        The notebook's parameters.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``Item, Value`` rows.
-    """
-    import hashlib
-    import platform
-
-    import matplotlib
-    import scipy
-    import statsmodels
-
-    from . import __version__
-
-    man = _manifest(processed_dir)
-    inputs = man.get("inputs", [])
-    digest = hashlib.sha256("".join(i["sha256"] for i in inputs).encode()).hexdigest()[:16]
-    rows = [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
-    rows += [
-        ("ingest time zone", str(man.get("parameters", {}).get("tz", "unknown"))),
-        ("input files", f"{len(inputs)} files, {sum(i['bytes'] for i in inputs):,} bytes"),
-        ("input data hash", digest),
-        ("ssi-analysis", __version__),
-        ("python", platform.python_version()),
-        ("pandas / statsmodels / scipy / matplotlib",
-         f"{pd.__version__} / {statsmodels.__version__} / {scipy.__version__} / "
-         f"{matplotlib.__version__}"),
-    ]
-    return pd.DataFrame(rows, columns=["Item", "Value"])
-
-
-def tz_warning(processed_dir: str | os.PathLike[str], tz: str) -> str:
-    """Say whether the data were ingested in another time zone than the report assumes.
-
-    Parameters
-    ----------
-    processed_dir : str or os.PathLike
-        Folder holding ``manifest.json``.
-    tz : str
-        The report's time zone parameter.
-
-    Returns
-    -------
-    str
-        A warning sentence, or ``""`` when they agree (or ingest recorded none).
-    """
-    used = _manifest(processed_dir).get("parameters", {}).get("tz")
-    if used and used != tz:
-        return (f"Note: the data were ingested with time zone {used}, but this report was asked "
-                f"for {tz}; days are counted in {used}. Re-run ingest with --tz {tz} to change it.")
-    return ""
-
-
-def effects_table_empty() -> pd.DataFrame:
-    """Return an empty effects table with the reader-facing columns."""
-    return pd.DataFrame(columns=["Activity", "Pillar", "Verdict",
-                                 "Points per extra action a week", "90% range", "q", "Weeks"])
-
-
 def activity_totals(weekly: pd.DataFrame) -> pd.DataFrame:
     """Total and typical weekly count per activity, with display names.
 
@@ -559,8 +353,6 @@ def lag_profile_or_empty(processed: Processed, **options) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    from .model import lag_profile
-
     try:
         return lag_profile(processed.snapshots, processed.activity, coverage=processed.coverage,
                            breaks=breaks(processed.log), **options)
@@ -584,54 +376,9 @@ def prediction(processed: Processed, **options) -> tuple[pd.DataFrame, pd.DataFr
     (pandas.DataFrame, pandas.DataFrame)
         Predictions and the skill summary.
     """
-    from .model import predictive_check, predictive_skill
-
     pred = predictive_check(processed.snapshots, processed.activity,
                             coverage=processed.coverage, breaks=breaks(processed.log), **options)
     return pred, predictive_skill(pred)
-
-
-def skill_sentences(skill: pd.DataFrame) -> list[str]:
-    """Say in words whether activity predicts each pillar better than the usual change.
-
-    Parameters
-    ----------
-    skill : pandas.DataFrame
-        Output of :func:`ssi_analysis.model.predictive_skill`.
-
-    Returns
-    -------
-    list of str
-    """
-    done = skill[skill["n"] > 0]
-    if done.empty:
-        return ["Not enough weeks for an out-of-sample check (about a year of regular "
-                "snapshots is needed)."]
-    out = []
-    for r in done.itertuples():
-        verdict = ("activity helps predict it" if r.skill > 0.05 else
-                   "activity predicts it no better than your usual weekly change")
-        out.append(f"{PILLAR_LABELS[r.pillar]}: {verdict} (skill {r.skill:+.2f} on {r.n} weeks "
-                   "the model had not seen; 0 = no better than usual, 1 = perfect).")
-    return out
-
-
-def advice_lines(advice: pd.DataFrame) -> list[str]:
-    """Return the advice sentences, or why there are none.
-
-    Parameters
-    ----------
-    advice : pandas.DataFrame
-        Output of :func:`ssi_analysis.advice.advise`.
-
-    Returns
-    -------
-    list of str
-    """
-    if advice is None or advice.empty:
-        return ["No action can be recommended yet: no activity shows a clear positive "
-                "association with a pillar that has room to grow."]
-    return [f"{r.rank}. {r.sentence}" for r in advice.itertuples()]
 
 
 def likely_pairs(effects: pd.DataFrame | None) -> list[tuple[str, str]]:
@@ -680,49 +427,36 @@ def peer_gaps(snapshots: pd.DataFrame) -> pd.DataFrame:
     return out if out.shape[1] > 2 else pd.DataFrame()
 
 
-def alerts(snapshots: pd.DataFrame, *, as_of: str = "", stale_days: int = 7,
-           drop_points: float = 1.0, rank_drop: float = 5.0) -> list[str]:
-    """Plain warnings: stale data, a pillar or a rank that dropped in the last week.
+def run_manifest(processed_dir: str | os.PathLike[str], parameters: dict) -> pd.DataFrame:
+    """Describe the run: parameters, inputs (count and combined hash) and versions.
 
     Parameters
     ----------
-    snapshots : pandas.DataFrame
-        Cleaned snapshots of one member.
-    as_of : str
-        Analysis date ``YYYY-MM-DD`` (default: the latest snapshot).
-    stale_days : int
-        Data older than this many days is stale.
-    drop_points : float
-        A pillar falling by more than this over 7 days is reported.
-    rank_drop : float
-        A rank getting worse by more than this many points over 7 days is reported.
+    processed_dir : str or os.PathLike
+        Folder holding ``manifest.json`` written by ingest.
+    parameters : dict
+        The notebook's parameters.
 
     Returns
     -------
-    list of str
-        Empty when there is nothing to report.
+    pandas.DataFrame
+        ``Item, Value`` rows.
     """
-    s = snapshots.sort_values("date")
-    last = s.iloc[-1]
-    today = pd.Timestamp(as_of) if as_of else last["date"]
-    out = []
-    age = (today - last["date"]).days
-    if age > stale_days:
-        when = f"{last['date']:%d %b %Y}"
-        out.append(f"Stale data: the latest snapshot is {age} days old (from {when}); LinkedIn "
-                   "updates SSI daily, so check that your tracker still runs.")
-    before = s[s["date"] <= last["date"] - pd.Timedelta(days=7)]
-    if len(before):
-        prev = before.iloc[-1]
-        for p in PILLARS:
-            if prev[p] - last[p] > drop_points:
-                out.append(f"{PILLAR_LABELS[p]} dropped {prev[p] - last[p]:.1f} points since "
-                           f"{prev['date']:%d %b} ({prev[p]:.1f} → {last[p]:.1f}).")
-        for col, name in (("industry_rank", "industry"), ("network_rank", "network")):
-            if pd.notna(prev[col]) and pd.notna(last[col]) and last[col] - prev[col] > rank_drop:
-                out.append(f"Your {name} rank fell from Top {prev[col]:.0f}% to Top "
-                           f"{last[col]:.0f}% since {prev['date']:%d %b}.")
-    return out
+    man = read_manifest(processed_dir)
+    inputs = man.get("inputs", [])
+    digest = hashlib.sha256("".join(i["sha256"] for i in inputs).encode()).hexdigest()[:16]
+    rows = [(f"parameter {k}", repr(v)) for k, v in parameters.items()]
+    rows += [
+        ("ingest time zone", str(man.get("parameters", {}).get("tz", "unknown"))),
+        ("input files", f"{len(inputs)} files, {sum(i['bytes'] for i in inputs):,} bytes"),
+        ("input data hash", digest),
+        ("ssi-analysis", __version__),
+        ("python", platform.python_version()),
+        ("pandas / statsmodels / scipy / matplotlib",
+         f"{pd.__version__} / {statsmodels.__version__} / {scipy.__version__} / "
+         f"{matplotlib.__version__}"),
+    ]
+    return pd.DataFrame(rows, columns=["Item", "Value"])
 
 
 def save_tables(tables_dir: str, **tables: pd.DataFrame | None) -> list[str]:
@@ -740,8 +474,6 @@ def save_tables(tables_dir: str, **tables: pd.DataFrame | None) -> list[str]:
     list of str
         The file names written.
     """
-    from .io import write_csv
-
     if not tables_dir:
         return []
     folder = resolve(tables_dir)
@@ -767,5 +499,5 @@ def input_files(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
     pandas.DataFrame
         ``file, bytes, sha256``.
     """
-    return pd.DataFrame(_manifest(processed_dir).get("inputs", []),
+    return pd.DataFrame(read_manifest(processed_dir).get("inputs", []),
                         columns=["file", "bytes", "sha256"])

@@ -11,6 +11,7 @@ import hmac
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.meta_analysis import combine_effects
 
 from .errors import DataError
 from .features import align
@@ -231,8 +232,6 @@ def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
     pandas.DataFrame
         ``activity, pillar, member_id, estimate, se, shrunk, pooled, tau``.
     """
-    from statsmodels.stats.meta_analysis import combine_effects
-
     out = []
     acts = sorted({a for a, _ in pairs})
     if not acts:
@@ -278,28 +277,5 @@ def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
     return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
 
 
-def spread_sentences(spread: pd.DataFrame) -> list[str]:
-    """Describe how much members differ in each pair's effect.
-
-    Parameters
-    ----------
-    spread : pandas.DataFrame
-        Output of :func:`member_effects`.
-
-    Returns
-    -------
-    list of str
-    """
-    from .schema import ACTIVITY_LABELS
-
-    out = []
-    for (a, p), g in spread.groupby(["activity", "pillar"], sort=False):
-        lo, hi = g["shrunk"].quantile([0.1, 0.9])
-        out.append(f"{ACTIVITY_LABELS.get(a, a).capitalize()} → {PILLAR_LABELS[p]}: team "
-                   f"{g['pooled'].iloc[0]:+.3f} per action; for most members (80%) between "
-                   f"{lo:+.3f} and {hi:+.3f} (spread between members {g['tau'].iloc[0]:.3f}).")
-    return out
-
-
 __all__ = ["display_names", "overview", "movers", "leaderboard", "coverage", "member_effects",
-           "spread_sentences", "latest"]
+           "latest"]

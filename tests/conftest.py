@@ -42,9 +42,9 @@ def sample_processed(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_tables(sample_processed):
-    from ssi_analysis import summary
+    from ssi_analysis import store
 
-    return summary.load_processed(sample_processed)
+    return store.load_processed(sample_processed)
 
 
 def pytest_configure(config):

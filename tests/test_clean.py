@@ -208,21 +208,21 @@ _groups = st.lists(st.tuples(st.integers(0, 3), st.one_of(st.floats(-30, 30), st
 @settings(max_examples=150, deadline=None)
 @given(rows=_groups, window=st.integers(3, 9), forward=st.booleans(), k=st.integers(-3, 3))
 def test_grouped_shift_and_rolling_median_match_pandas(rows, window, forward, k):
-    from ssi_analysis.clean import _gshift, _rolling_median
+    from ssi_analysis.arrays import gshift, rolling_median
 
     rows = sorted(rows, key=lambda r: r[0])          # sorted by member, as the cleaner has it
     codes = np.array([r[0] for r in rows], dtype=np.int64)
     vals = np.array([r[1] for r in rows], dtype=float)
     s = pd.Series(vals)
     want_shift = s.groupby(codes).shift(k).to_numpy()
-    np.testing.assert_array_equal(_gshift(vals, codes, k), want_shift)
+    np.testing.assert_array_equal(gshift(vals, codes, k), want_shift)
     src = s.iloc[::-1] if forward else s
     want = (src.groupby(codes[src.index], sort=False).rolling(window, min_periods=3).median()
             .droplevel(0).reindex(s.index).to_numpy())
-    np.testing.assert_allclose(_rolling_median(vals, codes, window, forward=forward, chunk=7),
+    np.testing.assert_allclose(rolling_median(vals, codes, window, forward=forward, chunk=7),
                                want, rtol=1e-12, equal_nan=True)
     at = np.arange(len(vals))[::2]                   # only at some rows (the step candidates)
-    np.testing.assert_allclose(_rolling_median(vals, codes, window, forward=forward, at=at,
+    np.testing.assert_allclose(rolling_median(vals, codes, window, forward=forward, at=at,
                                                chunk=3), want[at], rtol=1e-12, equal_nan=True)
 
 
@@ -230,7 +230,7 @@ def test_grouped_shift_and_rolling_median_match_pandas(rows, window, forward, k)
 @given(rows=st.sets(st.tuples(st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=50),
        back=st.integers(1, 9), tol=st.integers(0, 3))
 def test_rows_days_before_matches_merge_asof(rows, back, tol):
-    from ssi_analysis.clean import _rows_days_before
+    from ssi_analysis.arrays import rows_days_before
 
     rows = sorted(rows)
     codes = np.array([r[0] for r in rows], dtype=np.int64)
@@ -242,7 +242,7 @@ def test_rows_days_before_matches_merge_asof(rows, back, tol):
                       right.sort_values("target", kind="stable"), on="target", by="m",
                       direction="backward", tolerance=tol)
     want = m.sort_values("_row")[["a", "b"]].to_numpy()
-    j, ok = _rows_days_before(days, codes, back, tol)
+    j, ok = rows_days_before(days, codes, back, tol)
     got = vals[j]
     got[~ok] = np.nan
     np.testing.assert_array_equal(got, want)
@@ -254,10 +254,10 @@ def test_rows_days_before_matches_merge_asof(rows, back, tol):
        q=st.sampled_from([0.0, 0.25, 0.5, 0.9]))
 def test_grouped_quantile_matches_pandas(rows, q):
     """The cleaner's grouped quantile of day steps equals pandas' grouped quantile."""
-    from ssi_analysis.clean import _grouped_quantile
+    from ssi_analysis.arrays import grouped_quantile
 
     rows = sorted(rows, key=lambda r: r[0])           # sorted by member, values in any order
     codes = np.array([r[0] for r in rows], dtype=np.int64)
     vals = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
     want = pd.Series(vals).groupby(codes).quantile(q).reindex(codes).to_numpy()
-    np.testing.assert_array_equal(_grouped_quantile(vals, codes, q), want)
+    np.testing.assert_array_equal(grouped_quantile(vals, codes, q), want)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ssi_analysis import DataError, activity_coverage, align, load_activity, load_snapshots, longcsv
-from ssi_analysis.io import ingest_log
+from ssi_analysis import DataError, activity_coverage, align, load_activity, load_snapshots
+from ssi_analysis.importers import ingest_log
+from ssi_analysis.importers import long_csv as longcsv
 from ssi_analysis.pipeline import ingest
-from ssi_analysis.salesnav import xlsx_rows
-from ssi_analysis.sources import Source
+from ssi_analysis.importers.salesnav import xlsx_rows
+from ssi_analysis.importers.sources import Source
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SOARES = REAL / "professorsoares-ssi"

@@ -19,7 +19,7 @@ from ssi_analysis import (
     load_activity,
     load_snapshots,
 )
-from ssi_analysis.io import write_parquet
+from ssi_analysis.store import write_parquet
 from ssi_analysis.schema import ACTIVITY_COLUMNS, PILLARS, SNAPSHOT_COLUMNS, SNAPSHOT_CORE
 from ssi_analysis.synth import SAMPLE_TZ, sample_data
 
@@ -313,9 +313,10 @@ def test_fast_csv_path_equals_the_careful_reader(tmp_path, monkeypatch, rows, co
     ``2.0``, negative and fractional counts (an error either way), and the wide-to-long
     step in chunks of a few rows.
     """
-    import ssi_analysis.io as sio
+    from ssi_analysis.importers import _fast as fast_module
+    from ssi_analysis.importers import activity_csv
 
-    monkeypatch.setattr(sio, "_LONG_CHUNK", chunk)
+    monkeypatch.setattr(activity_csv, "LONG_CHUNK", chunk)
     day = pd.Timestamp("2026-01-01")
     snap = "member_id,date,ssi,brand,people,insights,relationships\n" + "".join(
         f"{m},{(day + pd.Timedelta(days=d)):%Y-%m-%d},{s},{b},{p},{i},{r}\n"
@@ -329,7 +330,7 @@ def test_fast_csv_path_equals_the_careful_reader(tmp_path, monkeypatch, rows, co
     def both(loader, f):
         out = []
         for threshold in (10**12, 0):          # careful reader, then the fast path
-            monkeypatch.setattr(sio, "_FAST_MIN_BYTES", threshold)
+            monkeypatch.setattr(fast_module, "FAST_MIN_BYTES", threshold)
             try:
                 out.append(loader(tmp_path / f))
             except DataError as exc:     # the same error, at the same row and column
@@ -356,7 +357,7 @@ def test_fast_csv_path_equals_the_careful_reader(tmp_path, monkeypatch, rows, co
        categorical=st.booleans())
 def test_combined_activity_equals_groupby_sum(parts, categorical):
     """The integer-key combination of activity frames equals a pandas groupby-sum."""
-    from ssi_analysis.io import _combine_activity
+    from ssi_analysis.importers._frames import combine_activity
 
     frames = []
     for rows in parts:
@@ -365,7 +366,7 @@ def test_combined_activity_equals_groupby_sum(parts, categorical):
         if categorical:
             f = f.astype({"member_id": "category", "activity": "category"})
         frames.append(f[["member_id", "date", "activity", "count"]])
-    got = _combine_activity(frames)
+    got = combine_activity(frames)
     every = pd.concat(frames, ignore_index=True).astype({"member_id": str, "activity": str})
     want = (every.groupby(["member_id", "date", "activity"], as_index=False, sort=True)["count"]
             .sum().astype({"member_id": str, "activity": str, "count": "int64"}))
@@ -379,7 +380,7 @@ def test_combined_activity_equals_groupby_sum(parts, categorical):
 
 def test_fast_path_leaves_a_missing_date_to_the_careful_reader(tmp_path, monkeypatch):
     """An empty date cell gives the same result (skip, or one-line error) on both paths."""
-    import ssi_analysis.io as sio
+    from ssi_analysis.importers import _fast as fast
 
     days = [f"m{i % 7},2026-01-{i % 28 + 1:02d}" for i in range(40)]
     (tmp_path / "activity.csv").write_text(
@@ -390,7 +391,7 @@ def test_fast_path_leaves_a_missing_date_to_the_careful_reader(tmp_path, monkeyp
         + "".join(f"{d},40,10,10,10,10\n" for d in days) + "m1,,40,10,10,10,10\n")
     got = {}
     for threshold in (10**12, 0):                 # careful reader, then the fast path
-        monkeypatch.setattr(sio, "_FAST_MIN_BYTES", threshold)
+        monkeypatch.setattr(fast, "FAST_MIN_BYTES", threshold)
         got[threshold] = load_activity(tmp_path / "activity.csv")
         with pytest.raises(DataError, match="row 42, column date: the date is empty"):
             load_snapshots(tmp_path / "snapshots.csv")
@@ -405,9 +406,9 @@ def test_loaded_tables_take_in_place_edits(tmp_path, monkeypatch, fast):
     shared by two columns would make an analyst's ``df.loc[...] = ...`` fail or change
     another column.
     """
-    import ssi_analysis.io as sio
+    from ssi_analysis.importers import _fast as fast
 
-    monkeypatch.setattr(sio, "_FAST_MIN_BYTES", 0 if fast else 10**12)
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0 if fast else 10**12)
     (tmp_path / "snapshots.csv").write_text(
         "member_id,date,ssi,brand,people,insights,relationships\n"
         "a,2026-01-01,40,10,10,10,10\na,2026-01-02,41,10,11,10,10\n"
@@ -456,10 +457,10 @@ def test_each_loader_skips_the_other_large_csv_unread(tmp_path, monkeypatch):
     """
     import pyarrow.csv as pacsv
 
-    import ssi_analysis.io as sio
-    from ssi_analysis.sources import Source
+    from ssi_analysis.importers import _fast as fast
+    from ssi_analysis.importers.sources import Source
 
-    monkeypatch.setattr(sio, "_FAST_MIN_BYTES", 0)
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
     (tmp_path / "snapshots.csv").write_text(
         "member_id,date,ssi,brand,people,insights,relationships\n"
         "a,2026-01-01,40,10,10,10,10\nb,2026-01-02,41,10,11,10,10\n")
@@ -487,7 +488,8 @@ def test_parquet_attrs_come_back_shared_not_copied(tmp_path):
     pandas deep-copies plain lists in attrs on nearly every operation: with a 10,000-member
     team's 70,000 coverage records, loading the processed tables took 13 s instead of 4.
     """
-    from ssi_analysis.io import Records, read_parquet
+    from ssi_analysis.store import read_parquet
+    from ssi_analysis.tables import Records
 
     df = pd.DataFrame({"member_id": ["a", "b"], "count": [1, 2]})
     df.attrs["coverage"] = Records([{"member_id": "a", "activity": "posts"}])

@@ -14,7 +14,7 @@ from scipy import stats
 
 from ssi_analysis import clean_snapshots, estimate_effects, lagged_correlations
 from ssi_analysis.advice import advise
-from ssi_analysis.model import predictive_check, predictive_skill
+from ssi_analysis.model.predictive import predictive_check, predictive_skill
 from ssi_analysis.synth import make_linear_panel, make_synthetic
 
 WIDE = (-1e9, 1e9)
@@ -261,9 +261,9 @@ def test_two_way_demeaning_equals_dummy_regression(sizes, periods, seed, shuffle
     two groups of members that never share a period (a disconnected panel); both the
     direct solution and the alternating projections.
     """
-    import ssi_analysis.model as M
+    import ssi_analysis.model.linalg as M
 
-    monkeypatch.setattr(M, "_DIRECT_CELLS", 5_000_000 if direct else 0)
+    monkeypatch.setattr(M, "DIRECT_CELLS", 5_000_000 if direct else 0)
     rng = np.random.default_rng(seed)
     member = np.repeat(np.arange(len(sizes)), sizes)
     period = rng.integers(0, periods, len(member))
@@ -295,7 +295,7 @@ def test_member_quantiles_match_pandas(rows, q, grouped, lopsided):
     Counts and fractional values, rows grouped by member or not, and (``lopsided``) one
     long history among short ones, where pandas does it.
     """
-    from ssi_analysis.model import _member_quantiles
+    from ssi_analysis.model.linalg import member_quantiles
 
     if lopsided:
         rows = rows + [(9, i % 50, i / 3, i) for i in range(2000)]
@@ -304,7 +304,7 @@ def test_member_quantiles_match_pandas(rows, q, grouped, lopsided):
     codes = np.array([r[0] for r in rows])
     X = np.array([[r[1], r[2], r[3]] for r in rows], dtype=float)
     want = pd.DataFrame(X).groupby(codes).quantile(q).loc[codes].to_numpy()
-    np.testing.assert_array_equal(_member_quantiles(X, codes, q), want)
+    np.testing.assert_array_equal(member_quantiles(X, codes, q), want)
     capped = X.copy(order="F")           # winsorising in place: the same caps
-    assert _member_quantiles(capped, codes, q, cap=True) is capped
+    assert member_quantiles(capped, codes, q, cap=True) is capped
     np.testing.assert_array_equal(capped, np.minimum(X, want))

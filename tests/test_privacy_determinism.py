@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ssi_analysis import paths
-from ssi_analysis.io import write_csv
+from ssi_analysis.store import write_csv
 
 SAMPLE = paths.SAMPLE_DIR
 CANARIES = ["Zebulon Canarywitz", "canary.person@leak.example", "in/canary-profile-9931",

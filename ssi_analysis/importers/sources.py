@@ -1,6 +1,6 @@
 """Finding input files: paths, folders, globs and zip archives, read safely.
 
-Only this module and :mod:`ssi_analysis.io` open user files. Zip archives are read in
+Only the importers open user files, through this module. Zip archives are read in
 memory (never extracted), with bounded decompression and no path-traversal names.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import DataError
+from ..errors import DataError
 
 #: Largest total uncompressed size read from one zip archive.
 MAX_ZIP_BYTES = 2 * 1024**3

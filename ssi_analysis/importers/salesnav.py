@@ -11,12 +11,16 @@ into any output.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
 
-from .errors import DataError
+from ..errors import DataError
+from ._text import csv_rows, norm
 from .sources import Source
 
 PERIOD_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})_to_(\d{4}-\d{2}-\d{2})")
@@ -42,10 +46,6 @@ ACTIVITY_FIELDS = {
 }
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
-
-
 def looks_like_salesnav(header: list[str]) -> bool:
     """Tell whether a header row is a Usage Reporting export's.
 
@@ -58,7 +58,7 @@ def looks_like_salesnav(header: list[str]) -> bool:
     -------
     bool
     """
-    names = {_norm(h) for h in header}
+    names = {norm(h) for h in header}
     return "seat_id" in names and "ssi_overall_score" in names
 
 
@@ -82,11 +82,6 @@ def xlsx_rows(source: Source, data: bytes) -> list[list[str]]:
     DataError
         When the workbook cannot be read.
     """
-    import io
-    import zipfile
-
-    from openpyxl import load_workbook
-
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -163,7 +158,7 @@ def parse(rows: list[list[str]], source: Source) -> tuple[pd.DataFrame, pd.DataF
     """
     start, end = period_of(source)
     header = [h.strip() for h in rows[0]]
-    names = [_norm(h) for h in header]
+    names = [norm(h) for h in header]
     missing = [k for k in ("seat_id", *SNAPSHOT_FIELDS) if k not in names]
     if missing:
         raise DataError(f"lacks the Usage Reporting columns {missing}", path=source.name, row=1)
@@ -216,3 +211,23 @@ def _numbers(col: pd.Series, source: Source, name: str, lines: list[int]) -> pd.
         raise DataError(f"expected a number, found {col.iloc[i]!r}", path=source.name,
                         row=lines[i], column=name)
     return out.astype(float)
+
+
+def read_salesnav_csv(text: str, source: Source, tz: str) -> pd.DataFrame:
+    """Read the snapshots of a Usage Reporting CSV (see :func:`parse`).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    source : Source
+        The file (its name gives the period).
+    tz : str
+        Unused: the report's dates are calendar days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One snapshot per seat, dated at the period's end.
+    """
+    return parse(csv_rows(text, source), source)[0]

@@ -1,0 +1,188 @@
+"""Text, number and date parsing shared by every importer.
+
+CSV text becomes a frame of strings with the line number of each row (so that errors can
+name it); numbers and dates are converted column by column, and a value that is not what
+the column should hold raises :class:`~ssi_analysis.errors.DataError` naming the file, row
+and column — or, for machine exports, is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .sources import Source
+
+
+def norm(name: str) -> str:
+    """Normalise a header: lower case, non-alphanumerics to single underscores."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def local_dates(ts: pd.Series, tz: str) -> pd.Series:
+    """Return the local calendar day (naive midnight) of UTC timestamps."""
+    return ts.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+
+
+def check_tz(tz: str) -> str:
+    try:
+        pd.Timestamp("2024-01-01", tz=tz)
+    except Exception:
+        raise DataError(f"unknown time zone {tz!r} (use a name like 'Europe/Berlin' or 'UTC')"
+                        ) from None
+    return tz
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def read_table(text: str, source: Source, *, skip_lines: int = 0,
+                escapechar: str | None = None) -> pd.DataFrame:
+    """Parse CSV text into strings; header on line ``skip_lines + 1``."""
+    lines = text.split("\n", skip_lines + 1)
+    header_line = lines[skip_lines] if len(lines) > skip_lines else ""
+    delim = sniff_delimiter(header_line)
+    body = text.split("\n", skip_lines)[-1] if skip_lines else text
+    reader = csv.reader(io.StringIO(body), delimiter=delim, escapechar=escapechar,
+                        doublequote=True, strict=False)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(f"is not a readable CSV file ({exc})", path=source.name) from None
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise DataError("is empty (no header line)", path=source.name)
+    header = [c.strip() for c in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise DataError(f"has duplicated column names {dup}", path=source.name, row=skip_lines + 1)
+    width = len(header)
+    data = []
+    for r in rows[1:]:
+        if not any(c.strip() for c in r):
+            data.append(None)
+            continue
+        data.append((r + [""] * width)[:width])
+    line_no = [skip_lines + 2 + i for i, r in enumerate(data) if r is not None]
+    df = pd.DataFrame([r for r in data if r is not None], columns=header, dtype=object)
+    df.attrs["line"] = line_no
+    df.attrs["delimiter"] = delim
+    return df
+
+
+def to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: bool = False,
+               percent: bool = False) -> pd.Series:
+    """Convert a text column to float; blank → NaN; anything else bad → DataError."""
+    s = df[col].astype(str).str.strip()
+    s = s.replace({"": None, "-": None, "n/a": None, "NA": None, "null": None, "None": None})
+    if percent:
+        s = s.str.replace(r"(?i)^(top|primeiros|top\s*)\s*", "", regex=True).str.rstrip("%")
+    if decimal_comma:
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    out = pd.to_numeric(s, errors="coerce")
+    bad = out.isna() & s.notna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"expected a number, found {df[col].iloc[i]!r}", path=source.name,
+                        row=df.attrs["line"][i], column=col)
+    return out.astype(float)
+
+
+def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
+                 formats: Iterable[str], *, utc: bool = False,
+                 log: list[dict] | None = None) -> pd.Series:
+    """Parse dates trying each format in turn; blank → NaT.
+
+    An unparseable value raises DataError, unless ``log`` is given (machine exports):
+    then the value becomes NaT and a ``bad_date`` record is added to ``log``.
+    """
+    s = values.astype(str).str.strip()
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]" if utc
+                       else "datetime64[ns]")
+    todo = s != ""
+    if log is not None and (~todo).any():
+        blanks = np.flatnonzero((~todo).to_numpy())
+        log.append({"file": source.short, "row": int(line[blanks[0]]), "rule": "blank_date",
+                    "detail": f"{len(blanks)} rows with an empty {column} skipped"})
+    for fmt in formats:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce", utc=utc)
+        ok = parsed.notna()
+        result.loc[ok[ok].index] = parsed[ok]
+        todo.loc[ok[ok].index] = False
+    if todo.any():
+        bad = np.flatnonzero(todo.to_numpy())
+        if log is None:
+            i = int(bad[0])
+            raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
+                            row=line[i], column=column)
+        for i in bad:
+            log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date",
+                        "detail": f"{column} is not a date in a known format; row skipped"})
+    return result
+
+
+def day_formats(values: pd.Series, source: Source, column: str, line: list[int]
+                 ) -> tuple[str, ...]:
+    """Date formats for a hand-kept date column; refuses ambiguous day/month orders.
+
+    ``12/03/2026`` could be 12 March or 3 December: the whole column decides (a first part
+    above 12 means day first, a second part above 12 means month first); a column where
+    neither occurs is ambiguous and refused.
+    """
+    s = values.astype(str).str.strip()
+    parts = s.str.extract(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$").astype(float)
+    slashed = parts[0].notna()
+    if not slashed.any():
+        return ("%Y-%m-%d", "%Y/%m/%d")
+    first, second = parts.loc[slashed, 0], parts.loc[slashed, 1]
+    if (first > 12).any():
+        return ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d/%m/%y")
+    if (second > 12).any():
+        return ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+    unclear = slashed & (parts[0] != parts[1])
+    if unclear.any():
+        i = int(np.flatnonzero(unclear.to_numpy())[0])
+        raise DataError(f"the date {values.iloc[i]!r} is ambiguous (day/month or month/day?); "
+                        "write dates as YYYY-MM-DD", path=source.name, row=line[i],
+                        column=column)
+    return ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def header_of(text: str) -> list[str]:
+    first = text.lstrip().split("\n", 1)[0]
+    delim = sniff_delimiter(first)
+    try:
+        return next(csv.reader([first], delimiter=delim))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def csv_rows(text: str, source: Source) -> list[list[str]]:
+    delim = sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        return [r for r in csv.reader(io.StringIO(text), delimiter=delim) if r]
+    except csv.Error as exc:
+        raise DataError(f"is not a readable CSV file ({exc})", path=source.name) from None
+
+
+def is_xlsx(source: Source, data: bytes) -> bool:
+    return source.basename.lower().endswith((".xlsx", ".xlsm")) or (
+        data[:4] == b"PK\x03\x04" and b"xl/" in data[:4096])
+
+
+def require_columns(df: pd.DataFrame, cols: Iterable[str], source: Source, line: int = 1) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(f"lacks the columns {missing}; found {list(df.columns)}",
+                        path=source.name, row=line)

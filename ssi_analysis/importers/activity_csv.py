@@ -1,0 +1,193 @@
+"""Activity kept as a CSV: ``date,<activity>,…`` (optionally ``member_id``), one row per day.
+
+Each activity column holds whole counts of zero or more; an empty cell means "not tracked
+that day" (unknown), not zero. Large canonical files (a team's) take the pyarrow path:
+counts checked with pyarrow compute and turned long in row chunks straight into the final
+arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..arrays import NS_PER_DAY, category_column, days_to_ns, in_member_order
+from ..errors import DataError
+from ..schema import ACTIVITIES
+from ._fast import dictionary_categorical
+from ._text import day_formats, norm, parse_dates, read_table, to_number
+from .sources import Source
+
+
+def is_activity_header(header: list[str]) -> bool:
+    names = {norm(h) for h in header}
+    return "date" in names and bool(names & set(ACTIVITIES))
+
+
+def read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list, list]:
+    raw = read_table(text, source)
+    cols = {c: norm(c) for c in raw.columns}
+    df = raw.rename(columns=cols)
+    acts = [c for c in df.columns if c in ACTIVITIES]
+    day = df["date"].astype(str).str.strip().str.slice(0, 10)
+    dates = parse_dates(day, source, "date", raw.attrs["line"],
+                         day_formats(day, source, "date", raw.attrs["line"]))
+    members = (df["member_id"].astype(str).str.strip() if "member_id" in df
+               else pd.Series(member_id, index=df.index))
+    frames, coverage = [], []
+    label = f"{source.short} [activity csv]"
+    for a in acts:
+        vals = to_number(df, a, source)
+        bad = vals.notna() & ((vals < 0) | (vals % 1 != 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"expected a whole count of zero or more, found {raw.iloc[i][a]!r}",
+                            path=source.name, row=raw.attrs["line"][i], column=a)
+        tracked = vals.notna() & dates.notna()
+        part = pd.DataFrame({"member_id": members[tracked], "date": dates[tracked],
+                             "activity": a, "count": vals[tracked].astype("int64")})
+        for m, g in part.groupby("member_id", sort=True):
+            coverage.append({"member_id": m, "activity": a, "start": g["date"].min(),
+                             "end": g["date"].max(), "source": label, "granularity": "day"})
+        frames.append(part[part["count"] > 0])
+    return frames, coverage
+
+
+#: Rows of a wide activity table turned long at a time (bounded temporaries).
+LONG_CHUNK = 1_000_000
+
+
+def _count_block(table, acts: list[str], source: Source) -> tuple[np.ndarray, list] | None:
+    """Counts of every activity as one ``(activities, rows)`` int32 block (-1 = not tracked).
+
+    Whole floats (``1.0``) are checked and cast; negatives and fractions raise; counts
+    beyond ``int32`` give None (the careful reader takes them). Also returns, per
+    activity, whether every row is tracked.
+    """
+    n, k = table.num_rows, len(acts)
+    counts = np.empty((k, n), dtype=np.int32)      # one contiguous row per activity
+    every_row = [False] * k                         # activities tracked on every row
+    for a in (c for c in table.column_names if c in ACTIVITIES):   # file order: the
+        j = acts.index(a)                                        # careful reader's
+        col = table.column(a)
+        if pa.types.is_floating(col.type):          # written as 1.0: whole and in range?
+            bad = pc.or_(pc.less(col, 0), pc.not_equal(pc.floor(col), col))
+            if pc.any(bad).as_py():
+                i = int(pc.index(bad, True).as_py())
+                raise DataError(f"expected a whole count of zero or more, found "
+                                f"{col[i].as_py()!r}", path=source.name, row=i + 2, column=a)
+            if (pc.max(col).as_py() or 0) >= 2**31:  # beyond int32: the careful reader
+                return None
+            col = col.cast(pa.int32())
+        low = pc.min(col).as_py()
+        if low is not None and low < 0:
+            i = int(pc.index(pc.less(col, 0), True).as_py())
+            raise DataError(f"expected a whole count of zero or more, found "
+                            f"{str(col[i].as_py())!r}", path=source.name, row=i + 2, column=a)
+        every_row[j] = col.null_count == 0
+        counts[j] = (col if every_row[j] else pc.fill_null(col, -1)).to_numpy()
+    return counts, every_row
+
+
+def _coverage_frames(counts, every_row, codes, days, uniq, acts, label) -> list[pd.DataFrame]:
+    """First and last tracked day per member and activity (rows in member, day order)."""
+    n = len(codes)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.array([], int)
+    ends = np.r_[starts[1:], n] - 1
+    coverage = []
+    for j, a in enumerate(acts):
+        if every_row[j]:                            # every row tracked: the member's span
+            m_idx, first, last = codes[starts], days[starts], days[ends]
+        else:
+            tracked = counts[j] >= 0
+            span = pd.DataFrame({"m": codes[tracked], "d": days[tracked]}).groupby(
+                "m", sort=True)["d"].agg(["min", "max"])
+            m_idx = span.index.to_numpy()
+            first, last = span["min"].to_numpy(), span["max"].to_numpy()
+        coverage.append(pd.DataFrame({   # a frame of records (70,000 for a big team)
+            "member_id": uniq[m_idx], "activity": a, "start": days_to_ns(first),
+            "end": days_to_ns(last), "source": label, "granularity": "day"}))
+    return coverage
+
+
+def _long_frame(counts, codes, days, uniq, acts) -> pd.DataFrame:
+    """Wide counts → the long table, in chunks of rows written into the final columns."""
+    n, k = counts.shape[1], len(acts)
+    step = LONG_CHUNK
+    total = sum(int(np.count_nonzero(counts[:, lo:lo + step] > 0)) for lo in range(0, n, step))
+    m_out = np.empty(total, dtype=codes.dtype)
+    ns_out = np.empty(total, dtype=np.int64)
+    a_out = np.empty(total, dtype=np.int8)
+    c_out = np.empty(total, dtype=np.int64)
+    at = 0
+    for lo in range(0, n, step):
+        block = counts[:, lo:lo + step].T           # (rows, activities)
+        f = np.flatnonzero(block > 0)               # row-major: member, date, activity
+        r = f // k
+        j = f - r * k
+        hi = at + len(r)
+        m_out[at:hi] = codes[lo:lo + step][r]
+        ns_out[at:hi] = days[lo:lo + step][r]
+        a_out[at:hi] = j
+        c_out[at:hi] = block[r, j]
+        at = hi
+    ns_out *= NS_PER_DAY
+    used = np.bincount(a_out, minlength=k) > 0 if total else np.zeros(k, bool)
+    a_code = (np.cumsum(used) - 1).astype(np.int8)
+    return pd.DataFrame({
+        "member_id": pd.Categorical.from_codes(m_out, categories=pd.Index(
+            uniq.astype(str), dtype=str)) if bool(np.all(np.bincount(
+                m_out.astype(np.int64), minlength=len(uniq)) > 0)) else
+        category_column(uniq, m_out.astype(np.int64)),
+        "date": ns_out.view("datetime64[ns]"),
+        "activity": pd.Categorical.from_codes(a_code[a_out] if not used.all() else a_out,
+                                              categories=pd.Index(np.asarray(acts)[used],
+                                                                  dtype=str)),
+        "count": c_out}, copy=False)
+
+
+def fast_activity(table, source: Source, member_id: str) -> tuple[list, list, bool] | None:
+    """Wide canonical activity (a typed pyarrow table) → long counts and coverage.
+
+    The counts come as ``int32`` (or as whole floats, checked and cast; None for counts
+    beyond ``int32``: the careful reader takes them) and are checked for negatives with
+    pyarrow compute. The long frame is built in row chunks straight into its final
+    arrays — member, date, activity order, categorical member and activity columns
+    (codes, not millions of strings) — so no whole-table temporaries are made.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The file as read by :func:`~ssi_analysis.importers._fast.fast_csv`.
+    source : Source
+        The file.
+    member_id : str
+        Member of files without a ``member_id`` column.
+
+    Returns
+    -------
+    (list, list, bool) or None
+        ``(frames, coverage, canonical)``: ``canonical`` is True when no member-day
+        repeats, so the frame needs no combining.
+    """
+    acts = sorted(c for c in table.column_names if c in ACTIVITIES)
+    block = _count_block(table, acts, source)
+    if block is None:
+        return None
+    counts, every_row = block
+    n = table.num_rows
+    if "member_id" in table.column_names:
+        ids = dictionary_categorical(table.column("member_id"))
+        codes, uniq = ids.codes, np.asarray(ids.categories, dtype=object)
+    else:
+        codes, uniq = np.zeros(n, dtype=np.int8), np.array([member_id], dtype=object)
+    days = table.column("date").cast(pa.int32()).to_numpy()
+    canonical = in_member_order(codes, days, strict=True)
+    if not canonical and not in_member_order(codes, days):
+        order = np.lexsort((days, codes))
+        codes, days, counts = codes[order], days[order], counts[:, order]
+    coverage = _coverage_frames(counts, every_row, codes, days, uniq, acts,
+                                f"{source.short} [activity csv]")
+    return [_long_frame(counts, codes, days, uniq, acts)], coverage, canonical

@@ -1,0 +1,224 @@
+"""Plots of the model: effects with their ranges, the heatmap, lags and predictions."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.dates  # noqa: F401  (mpl.dates)
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
+from .style import PALETTE, SSI_COLOR, VERDICT_COLORS, axes_or_current
+
+def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, period: str = "week"):
+    """Forest plot: each activity's cumulative effect with its interval, one panel a pillar.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+    sesoi : float
+        Half-width of the shaded "negligible" band.
+    axes : sequence of matplotlib.axes.Axes, optional
+        Four axes, one per pillar; created when omitted.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 4, figsize=(11, 0.45 * effects["activity"].nunique() + 1.6),
+                               sharey=True)
+    axes = np.asarray(axes).ravel()
+    acts = list(dict.fromkeys(effects["activity"]))
+    y = np.arange(len(acts))[::-1]
+    for ax, p in zip(axes, PILLARS, strict=True):
+        sub = effects[effects["pillar"] == p].set_index("activity").reindex(acts)
+        ax.axvline(0, color="#666666", lw=0.8)
+        for yi, (_a, r) in zip(y, sub.iterrows(), strict=True):
+            if np.isnan(r["estimate"]):
+                ax.text(0, yi, "n/a", ha="center", va="center", fontsize=8, color="#999999")
+                continue
+            b = r.get("negligible_within", sesoi)
+            if pd.notna(b):
+                ax.fill_between([-b, b], yi - 0.35, yi + 0.35, color="#eeeeee", zorder=0)
+            c = VERDICT_COLORS[r["verdict"]]
+            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2)
+            ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=5)
+        ax.set_title(textwrap.fill(PILLAR_LABELS[p], 20), fontsize=10)
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
+    axes[0].figure.supxlabel(f"pillar points per extra action a {period} (cumulative over lags)",
+                             fontsize=10)
+    return axes
+
+
+def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None, period: str = "week"):
+    """Heatmap of effects (activity x pillar); cells without a clear verdict are greyed.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_current(ax)
+    acts = list(dict.fromkeys(effects["activity"]))
+    est = effects.pivot(index="activity", columns="pillar", values="estimate").reindex(
+        index=acts, columns=list(PILLARS))
+    verdict = effects.pivot(index="activity", columns="pillar", values="verdict").reindex(
+        index=acts, columns=list(PILLARS))
+    clear = verdict.isin(["likely positive", "likely negative"])
+    lim = float(np.nanmax(np.abs(est.to_numpy()))) if np.isfinite(est.to_numpy()).any() else 1
+    shown = est.where(clear)
+    sns.heatmap(shown, ax=ax, cmap="vlag", center=0, vmin=-lim, vmax=lim, cbar_kws={
+        "label": f"points per extra action a {period}"}, linewidths=0.5, linecolor="white",
+        annot=est.round(2), fmt="", annot_kws={"fontsize": 8})
+    for i in range(len(acts)):
+        for j in range(4):
+            if not clear.iloc[i, j]:
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, color="#f2f2f2", zorder=0.5))
+    ax.set_xticklabels([textwrap.fill(PILLAR_LABELS[p], 18) for p in PILLARS], rotation=0,
+                       fontsize=8)
+    ax.set_yticklabels([ACTIVITY_LABELS.get(a, a) for a in acts], rotation=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("What moved which pillar (coloured = clear association; grey = not clear)")
+    return ax
+
+
+def effects_figure(effects: pd.DataFrame | None, *, freq: str = "W"):
+    """Build the "what moved which pillar" figure: heatmap above, forest plot below.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame or None
+        Output of :func:`ssi_analysis.estimate_effects`; None draws nothing.
+    freq : {"W", "M"}
+        The period of the effects (axis labels).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+    """
+    if effects is None or effects["estimate"].notna().sum() == 0:
+        return None
+    n = effects["activity"].nunique()
+    fig = plt.figure(figsize=(11, 0.42 * n * 2 + 3.2))
+    grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.55)
+    period = "week" if freq.upper() == "W" else "month"
+    plot_effect_heatmap(effects, ax=fig.add_subplot(grid[0, :3]), period=period)
+    axes = [fig.add_subplot(grid[1, 0])]
+    axes += [fig.add_subplot(grid[1, j], sharey=axes[0]) for j in range(1, 4)]
+    plot_effects(effects, axes=axes, period=period)
+    for ax in axes[1:]:
+        ax.tick_params(labelleft=False)
+    fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey: too small to matter "
+             "for a typical change in that activity)", fontsize=11, fontweight="bold")
+    return fig
+
+
+def plot_lag_profile(profile: pd.DataFrame, pairs: list[tuple[str, str]], *, ax=None):
+    """Coefficient by lag (weeks) with intervals for chosen activity–pillar pairs.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        Output of :func:`ssi_analysis.lag_profile`.
+    pairs : list of (str, str)
+        ``(activity, pillar)`` pairs to draw.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_current(ax)
+    n = max(len(pairs), 1)
+    width = 0.8 / n
+    for i, (a, p) in enumerate(pairs):
+        d = profile[(profile["activity"] == a) & (profile["pillar"] == p)].sort_values("lag")
+        x = d["lag"].to_numpy() - 0.4 + width * (i + 0.5)
+        color = sns.color_palette("colorblind", n)[i]
+        ax.errorbar(x, d["estimate"], yerr=[d["estimate"] - d["ci_low"],
+                                            d["ci_high"] - d["estimate"]],
+                    fmt="o", color=color, capsize=3,
+                    label=f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}")
+    ax.axhline(0, color="#666666", lw=0.8)
+    lags = sorted(profile["lag"].unique()) if len(profile) else [0]
+    ax.set_xticks(lags, ["same week" if k == 0 else f"{k} week{'s' if k > 1 else ''} before"
+                         for k in lags])
+    ax.set_ylabel("points per extra action")
+    ax.set_title("When the association shows: effect by lag (90% ranges)")
+    if pairs:
+        ax.legend(fontsize=8, frameon=False, loc="best")
+    return ax
+
+
+def plot_observed_predicted(predictions: pd.DataFrame, pillar: str, *, skill: float | None = None,
+                            ax=None):
+    """Weekly change of one pillar: observed, predicted out of sample, and the usual change.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_check`.
+    pillar : str
+        Which pillar.
+    skill : float, optional
+        Shown in the title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes_or_current(ax)
+    d = predictions[predictions["pillar"] == pillar].sort_values("date")
+    ax.plot(d["date"], d["observed"], "o-", color=SSI_COLOR, ms=3, lw=1, label="observed")
+    ax.plot(d["date"], d["predicted"], "s--", color=PALETTE[pillar], ms=3, lw=1.2,
+            label="predicted from activity")
+    ax.plot(d["date"], d["baseline"], ":", color="#949494", lw=1.2, label="your usual change")
+    ax.axhline(0, color="#cccccc", lw=0.8)
+    title = f"{PILLAR_LABELS[pillar]}: weekly change, predicted out of sample"
+    if skill is not None and np.isfinite(skill):
+        title += f" (skill {skill:+.2f})"
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("points per week")
+    ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper left")
+    return ax
+
+
+def prediction_figure(predictions: pd.DataFrame, skill: pd.DataFrame):
+    """Observed vs predicted weekly changes, one panel per pillar with a prediction.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_check`.
+    skill : pandas.DataFrame
+        Output of :func:`ssi_analysis.model.predictive_skill`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+    """
+    pillars = [p for p in PILLARS if (predictions["pillar"] == p).any()]
+    if not pillars:
+        return None
+    fig, axes = plt.subplots(len(pillars), 1, figsize=(9, 2.4 * len(pillars)), sharex=True)
+    sk = skill.set_index("pillar")["skill"]
+    for ax, p in zip(np.atleast_1d(axes), pillars, strict=True):
+        plot_observed_predicted(predictions, p, skill=sk.get(p), ax=ax)
+    fig.tight_layout()
+    return fig

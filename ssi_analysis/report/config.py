@@ -1,0 +1,226 @@
+"""Report configuration: ``reports.yml`` read and checked before any kernel starts."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from ..errors import DataError
+from ..paths import NOTEBOOKS_DIR, resolve
+from ..store import PROCESSED_FILES, read_parquet
+
+DEFAULT_CONFIG = NOTEBOOKS_DIR / "reports.yml"
+_REPORT_KEYS = {"name", "notebook", "title", "parameters", "for_each_member"}
+
+
+_DATE_PARAMS = ("start", "end", "as_of")
+
+
+PATH_SUFFIXES = ("_dir", "_file", "_path")
+
+
+def input_paths(params: dict) -> dict[str, str]:
+    """Return the parameters that name an input path (``*_dir``, ``*_file``, ``*_path``).
+
+    ``tables_dir`` is an output, not an input; empty values name nothing.
+
+    Parameters
+    ----------
+    params : dict
+        A report's parameters.
+
+    Returns
+    -------
+    dict of str to str
+    """
+    return {k: v for k, v in params.items() if k.endswith(PATH_SUFFIXES) and isinstance(v, str)
+            and v and k != "tables_dir"}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to produce: a notebook, its parameters and the output name."""
+
+    name: str
+    notebook: Path
+    title: str
+    parameters: dict = field(default_factory=dict)
+    for_each_member: bool = False
+
+
+def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
+    """Check one ``reports:`` entry and return its spec (raises DataError naming it)."""
+    where = f"reports[{i}]"
+    if not isinstance(entry, dict):
+        raise DataError("each report must be a mapping", path=p, column=where)
+    unknown = set(entry) - _REPORT_KEYS
+    if unknown:
+        raise DataError(f"unknown keys {sorted(unknown)} (expected {sorted(_REPORT_KEYS)})",
+                        path=p, column=where)
+    for key, typ in (("name", str), ("notebook", str), ("title", str), ("parameters", dict),
+                     ("for_each_member", bool)):
+        if key in entry and not isinstance(entry[key], typ):
+            raise DataError(f"'{key}' must be a {typ.__name__}", path=p, column=where)
+    if "name" not in entry or "notebook" not in entry:
+        raise DataError("each report needs 'name' and 'notebook'", path=p, column=where)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+(\{member_id\})?[A-Za-z0-9_\-]*", entry["name"]):
+        raise DataError(f"name {entry['name']!r} must use letters, digits, - and _ only",
+                        path=p, column=where)
+    nb = resolve(entry["notebook"])
+    if not nb.exists():
+        raise DataError(f"notebook {entry['notebook']!r} does not exist", path=p,
+                        column=where)
+    params = entry.get("parameters") or {}
+    declared = notebook_parameters(nb)
+    _check_parameters(params, declared, nb, p, where)
+    where = f"report '{entry['name']}'"
+    _check_values(params, p, where, check_paths)
+    each = bool(entry.get("for_each_member", False))
+    if each and "member_id" not in declared:
+        raise DataError(f"{where}: for_each_member needs a notebook with a member_id "
+                        "parameter", path=p)
+    return ReportSpec(entry["name"], nb, entry.get("title", entry["name"]), params, each)
+
+
+def _check_parameters(params: dict, declared: dict, nb: Path, p: Path, where: str) -> None:
+    """Every parameter is declared by the notebook and has its type."""
+    extra = set(params) - set(declared)
+    if extra:
+        raise DataError(f"parameters {sorted(extra)} are not declared by {nb.name} "
+                        f"(it takes {sorted(declared)})", path=p, column=where)
+    for k, v in params.items():
+        want = declared[k]
+        if want is not None and not isinstance(v, want) and not (
+                want is float and isinstance(v, int) and not isinstance(v, bool)):
+            raise DataError(f"parameter '{k}' must be {want.__name__}, got {v!r}", path=p,
+                            column=where)
+
+
+def _check_values(params: dict, p: Path, where: str, check_paths: bool) -> None:
+    """Dates are dates; path parameters exist (when ``check_paths``)."""
+    for k, v in params.items():
+        if k in _DATE_PARAMS and v != "":
+            try:
+                dt.date.fromisoformat(str(v))
+            except ValueError:
+                raise DataError(f"{where}: parameter '{k}' must be a date YYYY-MM-DD or "
+                                f"empty, got {v!r}", path=p) from None
+        if check_paths and k in input_paths(params):
+            if not resolve(v).exists():
+                raise DataError(f"{where}: parameter '{k}': {v} does not exist"
+                                + (" (run `ssi-analysis ingest` first)"
+                                   if k == "processed_dir" else ""), path=p)
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *,
+                check_paths: bool = True) -> list[ReportSpec]:
+    """Read a report configuration (YAML) and check it.
+
+    The file holds ``reports:``, a list of ``{name, notebook, title, parameters}``;
+    relative notebook paths are relative to the project root.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The configuration; default ``notebooks/reports.yml``.
+    check_paths : bool, default True
+        Also check that path parameters (``processed_dir``, ...) exist, so that a
+        scheduled run fails before starting a kernel. ``False`` checks the file alone
+        (useful before the first ingest).
+
+    Returns
+    -------
+    list of ReportSpec
+
+    Raises
+    ------
+    DataError
+        For a missing or malformed file, unknown keys, wrong types, a missing notebook
+        or a parameter the notebook does not declare.
+    """
+    p = DEFAULT_CONFIG if path is None else Path(path)
+    if not p.exists():
+        raise DataError("report configuration not found", path=p)
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DataError(f"is not valid YAML ({type(exc).__name__})", path=p) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("reports"), list) or not doc["reports"]:
+        raise DataError("expected a 'reports:' list with at least one report", path=p)
+    unknown_top = set(doc) - {"reports"}
+    if unknown_top:
+        raise DataError(f"unknown keys {sorted(unknown_top)} (expected only 'reports')", path=p)
+    specs = [_check_entry(entry, i, p, check_paths)
+             for i, entry in enumerate(doc["reports"], start=1)]
+    names = [s.name for s in specs]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise DataError(f"report names must be unique; repeated: {dup}", path=p)
+    return specs
+
+
+def expand_members(specs: list[ReportSpec]) -> list[ReportSpec]:
+    """Expand ``for_each_member`` entries into one report per member of the processed data.
+
+    Parameters
+    ----------
+    specs : list of ReportSpec
+        From :func:`load_config`.
+
+    Returns
+    -------
+    list of ReportSpec
+        Member ids substituted for ``{member_id}`` in names and titles.
+    """
+    out = []
+    for spec in specs:
+        if not spec.for_each_member:
+            out.append(spec)
+            continue
+        folder = resolve(spec.parameters.get("processed_dir", "data/processed"))
+        snaps = read_parquet(folder / PROCESSED_FILES["snapshots"])
+        for m in sorted(snaps["member_id"].unique()):
+            name = (spec.name.replace("{member_id}", str(m)) if "{member_id}" in spec.name
+                    else f"{spec.name}-{m}")
+            out.append(ReportSpec(re.sub(r"[^A-Za-z0-9_\-]", "_", name),
+                                  spec.notebook, spec.title.replace("{member_id}", str(m)),
+                                  {**spec.parameters, "member_id": str(m)}))
+    return out
+
+
+def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, type | None]:
+    """Return the names and literal types declared in a notebook's ``parameters`` cell.
+
+    Parameters
+    ----------
+    notebook : str or os.PathLike
+        The notebook.
+
+    Returns
+    -------
+    dict of str to type or None
+        Parameter name → type of its default value.
+    """
+    nb = nbformat.read(resolve(notebook), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise DataError(f"needs exactly one cell tagged 'parameters', found {len(cells)}",
+                        path=notebook)
+    out: dict[str, type | None] = {}
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            value = ast.literal_eval(node.value) if node.value is not None else None
+            out[node.target.id] = type(value) if value is not None else None
+        elif isinstance(node, ast.Assign):
+            value = ast.literal_eval(node.value)
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    out[t.id] = type(value) if value is not None else None
+    return out

@@ -1,0 +1,158 @@
+"""Running every configured report: in parallel, skipping unchanged ones, with a status."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .._version import __version__
+from ..paths import REPORTS_DIR, resolve
+from ..store import atomic_write
+from .config import ReportSpec, expand_members, input_paths, load_config, notebook_parameters
+from .execute import ReportFailed, execute
+from .export import to_html
+from .index import write_index
+
+@dataclass
+class ReportStatus:
+    """What happened to one report in a run."""
+
+    name: str
+    title: str
+    status: str          # "ok", "skipped" (unchanged) or "failed"
+    message: str = ""
+    seconds: float = 0.0
+
+
+def fingerprint(spec: ReportSpec) -> str:
+    """Hash everything a report depends on: notebook, parameters, input files, kit version.
+
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report.
+
+    Returns
+    -------
+    str
+        A hex digest; equal digests mean the report would come out the same.
+    """
+    h = hashlib.sha256()
+    h.update(spec.notebook.read_bytes())
+    h.update(json.dumps(spec.parameters, sort_keys=True, default=str).encode())
+    h.update(__version__.encode())
+    for _, v in sorted(input_paths(spec.parameters).items()):
+        p = resolve(v)
+        for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
+            if f.is_file():
+                h.update(f.name.encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    for f in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):   # the kit's code
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _run_one(spec: ReportSpec, out: str) -> ReportStatus:
+    """Execute and export one report (runs in a worker process)."""
+    out_dir = Path(out)
+    start = time.perf_counter()
+    params = dict(spec.parameters)
+    if "tables_dir" in notebook_parameters(spec.notebook) and not params.get("tables_dir"):
+        params["tables_dir"] = str(out_dir / f"{spec.name}-tables")
+    try:
+        for attempt in range(3):
+            try:
+                nb = execute(spec.notebook, out_dir / f"{spec.name}.ipynb", params)
+                break
+            except RuntimeError as exc:
+                # parallel kernels can race for a TCP port ("Kernel died before replying");
+                # starting the kernel again is safe: nothing was executed or written
+                if "Kernel died" not in str(exc) or attempt == 2:
+                    raise
+                time.sleep(0.5 + attempt)
+        page = to_html(nb, title=spec.title)
+        atomic_write(out_dir / f"{spec.name}.html",
+                     lambda t: t.write_text(page, encoding="utf-8"))
+    except ReportFailed as exc:
+        return ReportStatus(spec.name, spec.title, "failed", str(exc),
+                            time.perf_counter() - start)
+    except Exception as exc:  # a kernel that died, an export error: report, don't crash the run
+        return ReportStatus(spec.name, spec.title, "failed",
+                            f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}",
+                            time.perf_counter() - start)
+    return ReportStatus(spec.name, spec.title, "ok", "", time.perf_counter() - start)
+
+
+def run_reports(config: str | os.PathLike[str] | None = None,
+                out_dir: str | os.PathLike[str] = REPORTS_DIR, *, jobs: int | None = None,
+                force: bool = False, progress: bool | None = None) -> list[ReportStatus]:
+    """Execute every configured report in parallel; write HTML, notebooks and ``index.html``.
+
+    Parameters
+    ----------
+    config : str or os.PathLike, optional
+        Report configuration; default ``notebooks/reports.yml``.
+    out_dir : str or os.PathLike
+        Destination folder.
+    jobs : int, optional
+        Parallel workers (default: all cores).
+    force : bool
+        Rerun reports whose inputs and parameters are unchanged since the last run.
+    progress : bool, optional
+        Show a progress bar (default: when stderr is a terminal).
+
+    Returns
+    -------
+    list of ReportStatus
+        One per report, in configuration order.
+
+    Raises
+    ------
+    DataError
+        For a bad configuration (nothing is executed then).
+    """
+    specs = expand_members(load_config(config))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    state_path = out / ".state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    prints = {s.name: fingerprint(s) for s in specs}
+    todo, statuses = [], {}
+    for s in specs:
+        done = (out / f"{s.name}.html").exists() and (out / f"{s.name}.ipynb").exists()
+        if not force and done and state.get(s.name) == prints[s.name]:
+            statuses[s.name] = ReportStatus(s.name, s.title, "skipped")
+        else:
+            todo.append(s)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(todo), disable=not show, unit="report", file=sys.stderr)
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_run_one, s, str(out)): s for s in todo}
+            for fut in as_completed(futures):
+                st = fut.result()
+                statuses[st.name] = st
+                if st.status == "ok":
+                    state[st.name] = prints[st.name]
+                else:
+                    state.pop(st.name, None)
+                bar.update(1)
+                if not show:
+                    print(f"[{len(statuses)}/{len(specs)}] {st.name}: {st.status}"
+                          + (f" — {st.message}" if st.message else ""), file=sys.stderr)
+    bar.close()
+    ordered = [statuses[s.name] for s in specs]
+    atomic_write(state_path, lambda t: t.write_text(json.dumps(state, indent=1, sort_keys=True),
+                                                    encoding="utf-8"))
+    write_index(out, ordered)
+    return ordered
