@@ -21,9 +21,10 @@ _PUBLIC = {
     "CleanResult": "clean", "clean_snapshots": "clean",
     "DataError": "errors", "InsufficientDataError": "errors",
     "align": "features", "period_changes": "features",
-    "activity_coverage": "importers", "load_activity": "importers",
+    "activity_coverage": "tables", "load_activity": "importers",
     "load_annotations": "importers", "load_snapshots": "importers",
     "estimate_effects": "model", "lag_profile": "model", "lagged_correlations": "model",
+    "ActivityTable": "tables", "SnapshotTable": "tables",
 }
 
 __all__ = ["__version__", *sorted(_PUBLIC)]
@@ -32,9 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .clean import CleanResult, clean_snapshots  # noqa: F401
     from .errors import DataError, InsufficientDataError  # noqa: F401
     from .features import align, period_changes  # noqa: F401
-    from .importers import activity_coverage, load_activity, load_annotations, load_snapshots  # noqa: F401
+    from .importers import load_activity, load_annotations, load_snapshots  # noqa: F401
     from .model import estimate_effects, lag_profile, lagged_correlations  # noqa: F401
     from .schema import ACTIVITIES, PILLAR_LABELS, PILLARS  # noqa: F401
+    from .tables import ActivityTable, SnapshotTable, activity_coverage  # noqa: F401
 
 
 def __getattr__(name: str):

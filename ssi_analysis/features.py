@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .arrays import gshift, in_member_order
-from .importers import activity_coverage
 from .schema import PILLARS
+from .tables import activity_parts, snapshot_frame
 
 #: Accepted interval lengths (days) between consecutive period-end snapshots.
 INTERVAL_DAYS = {"W": (6, 8), "M": (25, 35)}
@@ -39,7 +39,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
 
     Parameters
     ----------
-    snapshots : pandas.DataFrame
+    snapshots : pandas.DataFrame or CleanResult
         Cleaned snapshots (one per member-day), canonical columns.
     freq : {"W", "M"}, default "W"
         Calendar weeks (Monday to Sunday) or calendar months.
@@ -55,7 +55,7 @@ def period_changes(snapshots: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     """
     freq = check_freq(freq)
     cols = ["member_id", "date", "ssi", *PILLARS]
-    df = snapshots[cols]
+    df = snapshot_frame(snapshots)[cols]
     values = df[["ssi", *PILLARS]].to_numpy(float)
     if np.isnan(values).any():      # groupby.last() skips missing values column by column
         return _period_changes_pandas(df, freq)
@@ -219,8 +219,8 @@ def window_counts(
     ----------
     changes : pandas.DataFrame
         Output of :func:`period_changes`.
-    activity : pandas.DataFrame
-        Long activity counts (``member_id, date, activity, count``).
+    activity : ActivityTable or pandas.DataFrame
+        Loaded activity, or long counts (``member_id, date, activity, count``).
     activities : list of str, optional
         Activities to use; default: every activity with coverage.
     max_lag : int, default 1
@@ -228,7 +228,8 @@ def window_counts(
     freq : {"W", "M"}
         Must match :func:`period_changes`.
     coverage : pandas.DataFrame, optional
-        Tracked dates per member and activity; default :func:`activity_coverage`.
+        Tracked dates per member and activity; default the activity table's (or, for
+        plain counts, each member and activity's first to last recorded day).
 
     Returns
     -------
@@ -238,7 +239,7 @@ def window_counts(
     freq = check_freq(freq)
     if max_lag < 0:
         raise ValueError(f"max_lag must be 0 or more, got {max_lag}")
-    cov = activity_coverage(activity) if coverage is None else coverage
+    activity, cov = activity_parts(activity, coverage)
     # integer codes once (no per-activity string comparisons, no object arrays)
     act_codes, act_names = _codes(activity["activity"])
     act_names = [str(a) for a in act_names]
@@ -312,8 +313,8 @@ def align(
     ----------
     snapshots : pandas.DataFrame
         Cleaned snapshots.
-    activity : pandas.DataFrame
-        Long activity counts (with coverage in ``attrs`` or given separately).
+    activity : ActivityTable or pandas.DataFrame
+        Loaded activity, or long counts (coverage then given separately or inferred).
     freq : {"W", "M"}
         Period length.
     max_lag : int

@@ -13,18 +13,11 @@ import pandas as pd
 from ._version import __version__
 from .clean import clean_snapshots
 from .errors import DataError, NoDataFoundError
-from .importers import (
-    activity_coverage,
-    activity_hours,
-    empty_activity,
-    ingest_log,
-    load_activity,
-    load_annotations,
-    load_snapshots,
-)
+from .importers import empty_activity, load_activity, load_annotations, load_snapshots
 from .importers.sources import expand
 from .paths import PROCESSED_DIR
 from .store import PROCESSED_FILES, atomic_write, write_parquet
+from .tables import ActivityTable, empty_coverage, empty_hours, empty_ingest_log, ingest_log_frame
 
 
 def input_manifest(paths) -> list[dict]:
@@ -97,20 +90,17 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         raise DataError(f"none of the {len(snaps)} snapshots is usable ({why}); e.g. "
                         f"{first['detail'] if first is not None else ''}",
                         path=str(first["source"]).split(" [")[0] if first is not None else None)
-    raw_notes = pd.DataFrame()                       # the importer's notes, without the
-    raw_notes.attrs["ingest_log"] = snaps.attrs.get("ingest_log", [])   # raw table:
-    del snaps                                        # ~1 GB at 10 M rows
+    notes_in = snaps.ingest_log          # the importer's notes, without the raw table
+    del snaps                            # (~1 GB at 10 M rows)
     for stale in out.glob(".*.tmp*") if out.exists() else []:
         stale.unlink(missing_ok=True)   # left by a run that was killed mid-write
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz)
     except NoDataFoundError:
-        act = empty_activity()
-        act.attrs["coverage"] = []
-    cov = activity_coverage(act)
+        act = ActivityTable(empty_activity(), empty_coverage(), empty_ingest_log(), empty_hours())
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
-              "activity": act, "coverage": cov, "ingest_log": ingest_log(raw_notes, act),
-              "hours": activity_hours(act)}
+              "activity": act.counts, "coverage": act.coverage,
+              "ingest_log": ingest_log_frame(notes_in, act.ingest_log), "hours": act.hours}
     written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
     manifest = {
         "kit_version": __version__,

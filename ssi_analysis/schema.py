@@ -104,23 +104,35 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     *(f"industry_{p}" for p in PILLARS),
     *(f"network_{p}" for p in PILLARS),
 )
-"""Columns of the canonical snapshot table, in order. The core columns come first
-(up to ``source``, :data:`SNAPSHOT_CORE`, always present); the rest
-(:data:`SNAPSHOT_EXTRAS`) are peer-group details — the TEAM group (Sales Navigator), group
-sizes and the peer groups' pillar averages — present only when a source has them."""
+"""Columns of the canonical snapshot table, in order. A table has the core columns
+(:data:`SNAPSHOT_CORE`) and, of the others (:data:`SNAPSHOT_EXTRAS`: capture time, ranks,
+peer averages, industry, the TEAM group of Sales Navigator, group sizes and the peer groups'
+pillar averages), only those some source has."""
 
-SNAPSHOT_CORE: tuple[str, ...] = SNAPSHOT_COLUMNS[:SNAPSHOT_COLUMNS.index("source") + 1]
+SNAPSHOT_CORE: tuple[str, ...] = ("member_id", "date", "ssi", *PILLARS, "source")
 """The snapshot columns present in every snapshot table."""
 
-SNAPSHOT_EXTRAS: tuple[str, ...] = SNAPSHOT_COLUMNS[len(SNAPSHOT_CORE):]
-"""Optional peer-group columns (after ``source``), present only when a source has them:
-at 10 million rows each all-missing column would cost 77 MB."""
+SNAPSHOT_EXTRAS: tuple[str, ...] = tuple(c for c in SNAPSHOT_COLUMNS if c not in SNAPSHOT_CORE)
+"""Optional columns, present only when a source has them: at 10 million rows each
+all-missing column would cost 77 MB (a sixth of a canonical table)."""
 
 
 def snapshot_columns(columns) -> list[str]:
-    """Return the canonical column order for a frame: the core, then the extras it has."""
+    """Return the canonical column order for a frame: the core and the extras it has.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The frame's columns.
+
+    Returns
+    -------
+    list of str
+        In :data:`SNAPSHOT_COLUMNS` order.
+    """
     have = set(columns)
-    return [*SNAPSHOT_CORE, *(c for c in SNAPSHOT_EXTRAS if c in have)]
+    return [c for c in SNAPSHOT_COLUMNS if c in SNAPSHOT_CORE or c in have]
+
 
 SNAPSHOT_NUMERIC: tuple[str, ...] = ("ssi", *PILLARS, "industry_rank", "network_rank",
                                      "industry_ssi", "network_ssi")

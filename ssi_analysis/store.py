@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import DataError
 from .paths import is_under_raw, resolve
-from .tables import Records
+from .tables import ActivityTable
 
 PathLike = str | os.PathLike[str]
 
@@ -44,6 +44,11 @@ class Processed:
     coverage: pd.DataFrame
     ingest_log: pd.DataFrame
     hours: pd.DataFrame
+
+    @property
+    def activity_table(self) -> ActivityTable:
+        """Return the activity with its coverage, notes and hours as one table."""
+        return ActivityTable(self.activity, self.coverage, self.ingest_log, self.hours)
 
 
 def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
@@ -154,7 +159,8 @@ def write_parquet(df: pd.DataFrame, path: PathLike) -> Path:
     Parameters
     ----------
     df : pandas.DataFrame
-        The table; its ``attrs`` (JSON-friendly) are kept in the file's metadata.
+        The table (its ``attrs``, if any, are not written: side data travels in the
+        table types of :mod:`ssi_analysis.tables`).
     path : str or os.PathLike
         Destination.
 
@@ -163,6 +169,9 @@ def write_parquet(df: pd.DataFrame, path: PathLike) -> Path:
     pathlib.Path
         The destination.
     """
+    if df.attrs:
+        df = df.copy(deep=False)
+        df.attrs = {}
     return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow",
                                                         compression="zstd"))
 
@@ -178,7 +187,7 @@ def read_parquet(path: PathLike) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The table, with its ``attrs`` restored.
+        The table.
 
     Raises
     ------
@@ -192,9 +201,7 @@ def read_parquet(path: PathLike) -> pd.DataFrame:
         df = pd.read_parquet(p, engine="pyarrow")
     except Exception as exc:  # pyarrow raises many types for damaged files
         raise DataError(f"is not a readable Parquet file ({type(exc).__name__})", path=p) from None
-    for key, value in list(df.attrs.items()):   # shared, not deep-copied by every operation
-        if isinstance(value, list):
-            df.attrs[key] = Records(value)
+    df.attrs = {}                 # files written before 0.2 carried side data here
     return df
 
 

@@ -53,11 +53,11 @@ def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
     for p in PILLARS:
         rows.append((PILLAR_LABELS[p], f"{last[p]:.2f} of 25", change(p)))
     for col, name in (("industry_rank", "Industry rank"), ("network_rank", "Network rank")):
-        if pd.notna(last[col]):
+        if pd.notna(last.get(col)):
             rows.append((name, f"Top {last[col]:.0f}%", "lower is better"))
     for col, name in (("industry_ssi", "Industry peers' average SSI"),
                       ("network_ssi", "Network peers' average SSI")):
-        if pd.notna(last[col]):
+        if pd.notna(last.get(col)):
             rows.append((name, f"{last[col]:.0f}", f"you: {last['ssi'] - last[col]:+.0f} points"))
     rows.append(("Latest snapshot", f"{last['date']:%d %b %Y}", ""))
     return pd.DataFrame(rows, columns=["What", "Value", "Compared with"])

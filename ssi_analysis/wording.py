@@ -144,7 +144,8 @@ def alerts(snapshots: pd.DataFrame, *, as_of: str = "", stale_days: int = 7,
                 out.append(f"{PILLAR_LABELS[p]} dropped {prev[p] - last[p]:.1f} points since "
                            f"{prev['date']:%d %b} ({prev[p]:.1f} → {last[p]:.1f}).")
         for col, name in (("industry_rank", "industry"), ("network_rank", "network")):
-            if pd.notna(prev[col]) and pd.notna(last[col]) and last[col] - prev[col] > rank_drop:
+            if pd.notna(prev.get(col)) and pd.notna(last.get(col)) and \
+                    last[col] - prev[col] > rank_drop:
                 out.append(f"Your {name} rank fell from Top {prev[col]:.0f}% to Top "
                            f"{last[col]:.0f}% since {prev['date']:%d %b}.")
     return out

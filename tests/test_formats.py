@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from ssi_analysis import DataError, activity_coverage, align, load_activity, load_snapshots
-from ssi_analysis.importers import ingest_log
 from ssi_analysis.importers import long_csv as longcsv
 from ssi_analysis.pipeline import ingest
 from ssi_analysis.importers.salesnav import xlsx_rows
@@ -85,7 +84,8 @@ def test_salesnav_all_months_and_no_names_or_emails():
     s = load_snapshots(SALESNAV)
     a = load_activity(SALESNAV)
     assert s["date"].nunique() == 9 and len(s) > 9 * 100
-    text = s.to_csv() + a.to_csv() + json.dumps(a.attrs, default=str)
+    text = "".join(t.to_csv() for t in (s.snapshots, s.ingest_log, a.counts, a.coverage,
+                                        a.ingest_log, a.hours))
     assert "Ryan Gallagher" not in text and "@example.com" not in text
 
 
@@ -98,7 +98,8 @@ def test_salesnav_csv_with_columns_in_another_order_gives_the_same(tmp_path):
         csv.writer(fh).writerows([[r[i] for i in order] for r in rows])
     cols = ["member_id", "date", "ssi", "brand", "people", "insights", "relationships"]
     pd.testing.assert_frame_equal(load_snapshots(out)[cols], load_snapshots(src)[cols])
-    pd.testing.assert_frame_equal(load_activity(out), load_activity(src), check_like=True)
+    pd.testing.assert_frame_equal(load_activity(out).counts, load_activity(src).counts,
+                                  check_like=True)
 
 
 def test_salesnav_without_period_in_name_is_refused(tmp_path):
@@ -190,7 +191,7 @@ def test_linkedin_analyzer_parity_fixtures(tmp_path):
     counts = act.groupby("activity")["count"].sum().to_dict()
     # shares: 2026-02-30 is impossible (skipped, logged); "NULL" is text, so a post
     assert counts == {"comments": 5, "posts": 5, "connections": 4}
-    log = ingest_log(act)
+    log = act.ingest_log
     bad = log[log["rule"] == "bad_date"]
     assert set(bad["file"].str.split("/").str[-1]) == {"Shares.csv", "Connections.csv"}
     assert not bad["detail"].str.contains("2026-02-30|Lovelace").any()   # no user text
@@ -257,10 +258,10 @@ def test_messages_owner_from_profile_drafts_and_sponsored(tmp_path):
     act = load_activity(folder)
     assert act[["date", "activity", "count"]].to_dict("records") == [
         {"date": pd.Timestamp("2026-01-01"), "activity": "messages_sent", "count": 1}]
-    log = ingest_log(act)
+    log = act.ingest_log
     assert log["detail"].str.contains("1 drafts not counted").any()
     assert log["detail"].str.contains("owner found from Profile.csv").any()
-    dump = act.to_csv() + json.dumps(act.attrs, default=str)
+    dump = "".join(t.to_csv() for t in (act.counts, act.coverage, act.ingest_log, act.hours))
     assert "secret reply" not in dump and "l/in/bo" not in dump
 
 

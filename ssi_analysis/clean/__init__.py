@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..arrays import NS_PER_DAY
 from ..schema import LOG_COLUMNS, PILLARS, SNAPSHOT_CORE, snapshot_columns
+from ..tables import snapshot_frame
 from . import rules
 from .rules import SSI_EPOCH
 
@@ -39,12 +40,13 @@ class CleanResult:
     gaps: pd.DataFrame
 
 
-def _prepare(snapshots: pd.DataFrame) -> pd.DataFrame:
+def _prepare(snapshots) -> pd.DataFrame:
     """Check the columns; dates as midnight ``datetime64[ns]``; no defensive copy.
 
     Every rule builds new frames or columns, so the caller's (possibly 10-million-row)
     frame is never changed.
     """
+    snapshots = snapshot_frame(snapshots)
     missing_cols = [c for c in ("member_id", "date", *PILLARS) if c not in snapshots]
     if missing_cols:
         raise KeyError(f"snapshots lack the columns {missing_cols}; expected the canonical "
@@ -52,8 +54,7 @@ def _prepare(snapshots: pd.DataFrame) -> pd.DataFrame:
     df = snapshots.reset_index(drop=True)   # a lazy view (copy-on-write), unique labels
     missing_canon = [c for c in SNAPSHOT_CORE if c not in df]
     if missing_canon:
-        df = df.assign(**{c: (np.nan if c not in ("source", "industry") else "")
-                          for c in missing_canon})
+        df = df.assign(**{c: (np.nan if c != "source" else "") for c in missing_canon})
     date, changed = df["date"], False
     if date.dtype != "datetime64[ns]":
         date, changed = pd.to_datetime(date).astype("datetime64[ns]"), True
@@ -123,7 +124,7 @@ def clean_snapshots(
 
     Parameters
     ----------
-    snapshots : pandas.DataFrame
+    snapshots : SnapshotTable or pandas.DataFrame
         Canonical snapshots, e.g. from :func:`ssi_analysis.load_snapshots`.
     as_of : str or pandas.Timestamp, optional
         The analysis date; later dates are future dates.

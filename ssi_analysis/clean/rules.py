@@ -234,7 +234,8 @@ def duplicates(df: pd.DataFrame, logs: list) -> Deduplicated:
     else:
         idx = np.arange(n)
     cap_t = (pd.to_datetime(df["captured_at"].iloc[idx], utc=True).dt.tz_localize(None)
-             .to_numpy().astype("datetime64[ns]"))
+             .to_numpy().astype("datetime64[ns]") if "captured_at" in df
+             else np.full(len(idx), np.datetime64("NaT"), dtype="datetime64[ns]"))
     cap, cap_nat = cap_t.view(np.int64), np.isnat(cap_t)
     src_codes, _ = pd.factorize(df["source"].iloc[idx], sort=True)
     # na_position="first": a missing capture time sorts before any time

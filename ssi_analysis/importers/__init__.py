@@ -16,17 +16,20 @@ import pandas as pd
 
 from ..errors import DataError, NoDataFoundError
 from ..schema import ACTIVITY_COLUMNS, snapshot_columns
-from ..tables import Records
+from ..tables import (
+    ActivityTable,
+    SnapshotTable,
+    coverage_frame,
+    hours_frame,
+    ingest_log_frame,
+)
 from ._frames import (
-    activity_coverage,
-    activity_hours,
     as_categories,
     combine_activity,
     coverage_records,
     empty_activity,
     finish_snapshots,
     hourly_records,
-    ingest_log,
     order_snapshots,
 )
 from ._text import check_tz
@@ -75,7 +78,7 @@ def _combine_snapshots(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def load_snapshots(*paths: PathLike, member_id: str | None = None,
-                   tz: str = "UTC") -> pd.DataFrame:
+                   tz: str = "UTC") -> SnapshotTable:
     """Load SSI snapshots from any supported source into the canonical table.
 
     Formats are detected from content, not file names: ``salesApiSsi`` JSON (raw,
@@ -95,14 +98,14 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical snapshot columns (``schema.SNAPSHOT_CORE``, then the optional peer
-        details of ``schema.SNAPSHOT_EXTRAS`` that some source has), one row per capture,
-        sorted by member, date and capture time; ``source`` names the file and format of
-        each row. ``member_id`` and ``source`` are categoricals of strings (compact: a
-        code per row, not a string). Not deduplicated: see
-        :func:`ssi_analysis.clean_snapshots`.
-        ``attrs["ingest_log"]`` lists files that were skipped or notes on rows.
+    SnapshotTable
+        ``.snapshots``: the core columns (``schema.SNAPSHOT_CORE``) and the optional ones
+        (``schema.SNAPSHOT_EXTRAS``: capture time, ranks, peer details) that some source
+        has, one row per capture, sorted by member, date and capture time; ``source``
+        names the file and format of each row. ``member_id`` and ``source`` are
+        categoricals of strings (compact: a code per row, not a string). Not
+        deduplicated: see :func:`ssi_analysis.clean_snapshots`. ``.ingest_log``: files
+        that were skipped and notes on rows.
 
     Raises
     ------
@@ -129,9 +132,7 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
         raise NoDataFoundError(f"no SSI snapshot file found among {len(sources)} files "
                                "(expected salesApiSsi JSON, a saved SSI page, a snapshot CSV "
                                "or a Sales Navigator usage report)", path=names)
-    df = _combine_snapshots(frames)
-    df.attrs["ingest_log"] = Records(log)
-    return df
+    return SnapshotTable(_combine_snapshots(frames), ingest_log_frame(log))
 
 
 def _activity_part(source: Source, member: str) -> ActivityPart | None:
@@ -146,7 +147,7 @@ def _activity_part(source: Source, member: str) -> ActivityPart | None:
 
 
 def load_activity(*paths: PathLike, member_id: str | None = None,
-                  tz: str = "UTC") -> pd.DataFrame:
+                  tz: str = "UTC") -> ActivityTable:
     """Load activity counts from LinkedIn data exports, Sales Navigator reports and CSVs.
 
     Parameters
@@ -163,14 +164,14 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
 
     Returns
     -------
-    pandas.DataFrame
-        ``member_id, date, activity, count`` with one row per member, day and activity
-        that had at least one event (Sales Navigator: one row per period, dated at its
-        end). ``attrs["coverage"]`` lists, per member and activity, the dates the source
-        tracks (see :func:`activity_coverage`): days inside coverage without a row are
-        zero; days outside are unknown. ``attrs["ingest_log"]`` lists skipped rows and
-        inferences. Only counts and dates leave the importer. ``member_id`` and
-        ``activity`` are categoricals of strings (sorted categories, the values that occur).
+    ActivityTable
+        ``.counts``: ``member_id, date, activity, count`` with one row per member, day and
+        activity that had at least one event (Sales Navigator: one row per period, dated
+        at its end); ``member_id`` and ``activity`` are categoricals of strings.
+        ``.coverage``: per member and activity, the dates each source tracks — days
+        inside coverage without a row are zero, days outside are unknown.
+        ``.ingest_log``: skipped rows and inferences. ``.hours``: events per local weekday
+        and hour. Only counts and dates leave the importer.
 
     Raises
     ------
@@ -207,11 +208,10 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
         out = frames[0]                  # one wide CSV without repeats: already canonical
     else:
         out = combine_activity(frames)[list(ACTIVITY_COLUMNS)]
-    out.attrs["coverage"] = Records(coverage_records([c for p in parts for c in p.coverage]))
-    out.attrs["ingest_log"] = Records(log)
-    out.attrs["hourly"] = Records(hourly_records(hourly))
-    return out
+    return ActivityTable(
+        counts=out,
+        coverage=coverage_frame(coverage_records([c for p in parts for c in p.coverage])),
+        ingest_log=ingest_log_frame(log), hours=hours_frame(hourly_records(hourly)))
 
 
-__all__ = ["activity_coverage", "activity_hours", "empty_activity", "ingest_log",
-           "load_activity", "load_annotations", "load_snapshots"]
+__all__ = ["empty_activity", "load_activity", "load_annotations", "load_snapshots"]

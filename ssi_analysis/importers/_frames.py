@@ -11,20 +11,15 @@ import numpy as np
 import pandas as pd
 
 from ..arrays import NS_PER_DAY, category_column, constant_str, sorted_codes
-from ..schema import (
-    COVERAGE_COLUMNS,
-    INGEST_LOG_COLUMNS,
-    SNAPSHOT_EXTRAS,
-    SNAPSHOT_NUMERIC,
-    snapshot_columns,
-)
+from ..schema import PILLARS, SNAPSHOT_EXTRAS, snapshot_columns
 
 
 
 def finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     """Give a snapshot frame the canonical columns, dtypes and order.
 
-    One frame construction; columns that already have the right type are not copied
+    The core columns always; an optional column (capture time, ranks, peer details) only
+    when the frame has a value in it. One frame construction; columns that already have the right type are not copied
     (they are passed as Series, so pandas tracks them copy-on-write and the result stays
     writable).
     """
@@ -44,23 +39,23 @@ def finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     raw = date.to_numpy()
     if (raw[~np.isnat(raw)].view(np.int64) % NS_PER_DAY).any():
         date = date.dt.normalize()
-    cap = df["captured_at"] if "captured_at" in df else pd.Series(pd.NaT, index=df.index)
     cols: dict = {
         "member_id": _id_column(df["member_id"]) if "member_id" in df
         else constant_str("me", n),
         "date": date,
-        "captured_at": pd.to_datetime(cap, utc=True).astype("datetime64[ns, UTC]"),
     }
-    for c in SNAPSHOT_NUMERIC:
+    for c in ("ssi", *PILLARS):
         cols[c] = number(c)
-    if "industry" in df:
-        ind = df["industry"].astype(object)
-        cols["industry"] = ind.where(ind.notna(), None)
-    else:   # an object Series: no per-row type inference when the frame is built
-        cols["industry"] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
     cols["source"] = _id_column(df["source"]) if "source" in df else constant_str("", n)
-    for c in SNAPSHOT_EXTRAS:          # optional: only the peer details a source has
-        if c in df and df[c].notna().any():
+    for c in SNAPSHOT_EXTRAS:          # optional: only the details some source has
+        if c not in df or not df[c].notna().any():
+            continue
+        if c == "captured_at":
+            cols[c] = pd.to_datetime(df[c], utc=True).astype("datetime64[ns, UTC]")
+        elif c == "industry":
+            ind = df[c].astype(object)
+            cols[c] = ind.where(ind.notna(), None)
+        else:
             cols[c] = number(c)
     out = pd.DataFrame(cols, copy=False)
     return out[snapshot_columns(out.columns)]
@@ -106,7 +101,8 @@ def order_snapshots(df: pd.DataFrame) -> pd.DataFrame:
         return df.reset_index(drop=True)
     m, src = sorted_codes(df["member_id"])[0], sorted_codes(df["source"])[0]
     day = df["date"].to_numpy().view(np.int64)
-    cap = df["captured_at"].array.asi8             # UTC nanoseconds; NaT is the minimum
+    cap = (df["captured_at"].array.asi8 if "captured_at" in df   # UTC nanoseconds;
+           else np.full(len(df), np.iinfo(np.int64).min))          # NaT is the minimum
     cap_nat = cap == np.iinfo(np.int64).min
     dm, dd = np.diff(m), np.diff(day)
     in_order = bool(np.all((dm > 0) | ((dm == 0) & (dd >= 0))))
@@ -224,74 +220,3 @@ def hourly_records(frames: list[pd.DataFrame]) -> list[dict]:
              "hour": int(r.hour), "count": int(r.count)} for r in h.itertuples()]
 
 
-def activity_hours(activity: pd.DataFrame) -> pd.DataFrame:
-    """Count per local weekday (0 = Monday) and hour, from timestamped export files.
-
-    Parameters
-    ----------
-    activity : pandas.DataFrame
-        A frame from :func:`load_activity` (``attrs["hourly"]``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``member_id, activity, weekday, hour, count``.
-    """
-    cols = ["member_id", "activity", "weekday", "hour", "count"]
-    recs = activity.attrs.get("hourly") or []
-    return pd.DataFrame(recs, columns=cols).astype(
-        {"weekday": "int64", "hour": "int64", "count": "int64"})
-
-
-def activity_coverage(activity: pd.DataFrame) -> pd.DataFrame:
-    """Return which dates each activity is tracked for, per member.
-
-    Parameters
-    ----------
-    activity : pandas.DataFrame
-        A frame from :func:`load_activity` (coverage in ``.attrs["coverage"]``). Without
-        that record, each member x activity is taken as covered from its first to its
-        last recorded day (a cautious guess: nothing outside is assumed to be zero).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``member_id, activity, start, end, source, granularity``.
-    """
-    recs = activity.attrs.get("coverage")
-    if recs:
-        cov = pd.DataFrame(recs)
-        cov["start"] = pd.to_datetime(cov["start"]).astype("datetime64[ns]")
-        cov["end"] = pd.to_datetime(cov["end"]).astype("datetime64[ns]")
-        if "granularity" not in cov:
-            cov["granularity"] = "day"
-        return cov[list(COVERAGE_COLUMNS)]
-    if activity.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c in ("start", "end")
-                                          else str) for c in COVERAGE_COLUMNS})
-    cov = activity.groupby(["member_id", "activity"], as_index=False, sort=True).agg(
-        start=("date", "min"), end=("date", "max"))
-    cov["source"] = "inferred from the first and last recorded day"
-    cov["granularity"] = "day"
-    return cov[list(COVERAGE_COLUMNS)]
-
-
-def ingest_log(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Collect the importers' notes (``attrs["ingest_log"]``) into one table.
-
-    Parameters
-    ----------
-    *frames : pandas.DataFrame
-        Frames returned by :func:`load_snapshots` and :func:`load_activity`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``file, row, rule, detail`` (row 0 = the whole file), sorted.
-    """
-    rows = [r for f in frames for r in f.attrs.get("ingest_log", [])]
-    log = pd.DataFrame(rows, columns=list(INGEST_LOG_COLUMNS))
-    log = log.astype({"file": str, "rule": str, "detail": str}).assign(
-        row=log["row"].astype("int64"))
-    return log.drop_duplicates().sort_values(["file", "row", "rule", "detail"],
-                                             kind="stable").reset_index(drop=True)

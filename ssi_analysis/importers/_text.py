@@ -46,7 +46,11 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_table(text: str, source: Source, *, skip_lines: int = 0,
                 escapechar: str | None = None) -> pd.DataFrame:
-    """Parse CSV text into strings; header on line ``skip_lines + 1``."""
+    """Parse CSV text into strings; header on line ``skip_lines + 1``.
+
+    The frame's index is each row's line number in the file (for error messages); blank
+    lines are left out.
+    """
     lines = text.split("\n", skip_lines + 1)
     header_line = lines[skip_lines] if len(lines) > skip_lines else ""
     delim = sniff_delimiter(header_line)
@@ -73,10 +77,8 @@ def read_table(text: str, source: Source, *, skip_lines: int = 0,
             continue
         data.append((r + [""] * width)[:width])
     line_no = [skip_lines + 2 + i for i, r in enumerate(data) if r is not None]
-    df = pd.DataFrame([r for r in data if r is not None], columns=header, dtype=object)
-    df.attrs["line"] = line_no
-    df.attrs["delimiter"] = delim
-    return df
+    return pd.DataFrame([r for r in data if r is not None], columns=header, dtype=object,
+                        index=pd.Index(line_no, name="line", dtype="int64"))
 
 
 def to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: bool = False,
@@ -93,7 +95,7 @@ def to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: bool
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"expected a number, found {df[col].iloc[i]!r}", path=source.name,
-                        row=df.attrs["line"][i], column=col)
+                        row=int(df.index[i]), column=col)
     return out.astype(float)
 
 
@@ -125,7 +127,7 @@ def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
         if log is None:
             i = int(bad[0])
             raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
-                            row=line[i], column=column)
+                            row=int(line[i]), column=column)
         for i in bad:
             log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date",
                         "detail": f"{column} is not a date in a known format; row skipped"})
@@ -154,7 +156,7 @@ def day_formats(values: pd.Series, source: Source, column: str, line: list[int]
     if unclear.any():
         i = int(np.flatnonzero(unclear.to_numpy())[0])
         raise DataError(f"the date {values.iloc[i]!r} is ambiguous (day/month or month/day?); "
-                        "write dates as YYYY-MM-DD", path=source.name, row=line[i],
+                        "write dates as YYYY-MM-DD", path=source.name, row=int(line[i]),
                         column=column)
     return ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 

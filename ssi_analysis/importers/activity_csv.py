@@ -32,8 +32,8 @@ def read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list, 
     df = raw.rename(columns=cols)
     acts = [c for c in df.columns if c in ACTIVITIES]
     day = df["date"].astype(str).str.strip().str.slice(0, 10)
-    dates = parse_dates(day, source, "date", raw.attrs["line"],
-                         day_formats(day, source, "date", raw.attrs["line"]))
+    dates = parse_dates(day, source, "date", raw.index,
+                         day_formats(day, source, "date", raw.index))
     members = (df["member_id"].astype(str).str.strip() if "member_id" in df
                else pd.Series(member_id, index=df.index))
     frames, coverage = [], []
@@ -44,7 +44,7 @@ def read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list, 
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"expected a whole count of zero or more, found {raw.iloc[i][a]!r}",
-                            path=source.name, row=raw.attrs["line"][i], column=a)
+                            path=source.name, row=int(raw.index[i]), column=a)
         tracked = vals.notna() & dates.notna()
         part = pd.DataFrame({"member_id": members[tracked], "date": dates[tracked],
                              "activity": a, "count": vals[tracked].astype("int64")})

@@ -50,13 +50,11 @@ _SPONSORED = '<p class="spinmail-quill-editor__spin-break">'
 
 
 def _subset(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    sub = df[mask.to_numpy()]
-    sub.attrs["line"] = [ln for ln, m in zip(df.attrs["line"], mask, strict=True) if m]
-    return sub
+    return df[mask.to_numpy()]
 
 
 def _utc_events(df, col, source, tz, log, hours=None, activity="") -> pd.Series:
-    ts = parse_dates(df[col], source, col, df.attrs["line"], _UTC_FORMATS, utc=True, log=log)
+    ts = parse_dates(df[col], source, col, df.index, _UTC_FORMATS, utc=True, log=log)
     local = ts.dropna().dt.tz_convert(tz)
     if hours is not None and len(local):
         hours.append(pd.DataFrame({"activity": activity, "weekday": local.dt.day_of_week,
@@ -73,7 +71,7 @@ def _connections(text, source, tz, owner_name, log, hours):
                         "first 30 lines", path=source.name)
     df = read_table(text, source, skip_lines=hdr)
     require_columns(df, ["Connected On"], source, hdr + 1)
-    d = parse_dates(df["Connected On"], source, "Connected On", df.attrs["line"],
+    d = parse_dates(df["Connected On"], source, "Connected On", df.index,
                     _CONNECTED_FORMATS, log=log)
     return {"connections": d.dropna()}
 
@@ -86,7 +84,7 @@ def _rich_media(text, source, tz, owner_name, log, hours):
     found = df[col].astype(str).str.extract(_RICH_MEDIA)
     ok = found["d"].notna()
     if (~ok).any():
-        log.append({"file": source.short, "row": int(df.attrs["line"][int(np.argmin(ok))]),
+        log.append({"file": source.short, "row": int(df.index[int(np.argmin(ok))]),
                     "rule": "bad_date",
                     "detail": f"{int((~ok).sum())} rows without a recognisable date skipped"})
     ts = pd.to_datetime(found.loc[ok, "d"] + " " + found.loc[ok, "t"],
@@ -122,7 +120,7 @@ def _invitations(text, source, tz, owner_name, log, hours):
     for name, value in (("invitations_sent", "OUTGOING"), ("invitations_received",
                                                           "INCOMING")):
         sub = _subset(df, direction == value)
-        d = parse_dates(sub["Sent At"], source, "Sent At", sub.attrs["line"],
+        d = parse_dates(sub["Sent At"], source, "Sent At", sub.index,
                         _INVITATION_FORMATS, log=log)
         out[name] = d.dropna().dt.normalize()
     return out

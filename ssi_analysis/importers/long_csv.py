@@ -87,7 +87,7 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
     Parameters
     ----------
     df : pandas.DataFrame
-        The file as text columns (``attrs["line"]`` holds line numbers).
+        The file as text columns (the index holds line numbers).
     source : Source
         For messages and the ``source`` column.
     tz : str
@@ -122,7 +122,7 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"expected a number, found {raw.iloc[i]!r}", path=source.name,
-                        row=df.attrs["line"][i], column=spec["columns"]["value"])
+                        row=int(df.index[i]), column=spec["columns"]["value"])
     stamp = df[col["date"]].str.strip()
     if "time" in col:
         stamp = stamp + " " + df[col["time"]].str.strip()

@@ -47,8 +47,8 @@ def load_annotations(*paths: PathLike) -> pd.DataFrame:
         if not ({"date", "note"} <= set(names)):
             continue
         df = read_table(text, source).rename(columns=norm)
-        dates = parse_dates(df["date"], source, "date", df.attrs["line"],
-                             day_formats(df["date"], source, "date", df.attrs["line"]))
+        dates = parse_dates(df["date"], source, "date", df.index,
+                             day_formats(df["date"], source, "date", df.index))
         member = (df["member_id"].astype(str).str.strip().replace("", None)
                   if "member_id" in df else pd.Series(None, index=df.index, dtype=object))
         rows.append(pd.DataFrame({"member_id": member.astype(object), "date": dates,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import PILLARS
-from ._text import day_formats, norm, parse_dates, read_table, to_number
+from ._text import day_formats, norm, parse_dates, read_table, sniff_delimiter, to_number
 from .sources import Source
 
 
@@ -54,16 +54,16 @@ def read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     if missing:
         raise DataError(f"lacks the columns {missing} (expected date, ssi, brand, people, "
                         f"insights, relationships)", path=source.name, row=1)
-    decimal_comma = raw.attrs["delimiter"] == ";"
+    decimal_comma = sniff_delimiter(text.split("\n", 1)[0]) == ";"
     out = pd.DataFrame(index=df.index)
     if "member_id" in df:
         out["member_id"] = df["member_id"].astype(str).str.strip()
     day = df["date"].astype(str).str.strip().str.slice(0, 10)
-    dates = parse_dates(day, source, "date", raw.attrs["line"],
-                         day_formats(day, source, "date", raw.attrs["line"]))
+    dates = parse_dates(day, source, "date", raw.index,
+                         day_formats(day, source, "date", raw.index))
     if dates.isna().any():
         i = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        raise DataError("the date is empty", path=source.name, row=raw.attrs["line"][i],
+        raise DataError("the date is empty", path=source.name, row=int(raw.index[i]),
                         column="date")
     out["date"] = dates
     if "captured_at" in df:

@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..arrays import NS_PER_DAY
 from ..features import align, check_freq
-from ..importers import activity_coverage
 from ..schema import ACTIVITIES, NOT_MODELLED
+from ..tables import activity_parts
 
 def order_activities(names) -> list[str]:
     known = [a for a in ACTIVITIES if a in set(names)]
@@ -16,7 +16,8 @@ def order_activities(names) -> list[str]:
 
 
 def prepare_panel(snapshots, activity, freq, max_lag, coverage):
-    cov = activity_coverage(activity) if coverage is None else coverage
+    """Align snapshots and activity into the panel; return it and the modelled activities."""
+    activity, cov = activity_parts(activity, coverage)
     # the four columns as they are (categorical ids stay codes: turning 32 M of them into
     # Python strings took seconds and gigabytes for a 10,000-member team)
     activity = pd.DataFrame({c: activity[c] for c in ("member_id", "date", "activity",

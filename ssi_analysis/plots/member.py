@@ -125,6 +125,8 @@ def plot_ranks(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, a
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
+    snapshots = snapshots.assign(**{c: np.nan for c in ("industry_rank", "network_rank")
+                                    if c not in snapshots})
     d = daily(snapshots, ["industry_rank", "network_rank"])
     ax.plot(d.index, d["industry_rank"], color="#0173b2", lw=1.3, label="Industry rank")
     ax.plot(d.index, d["network_rank"], color="#de8f05", lw=1.3, ls="--", label="Network rank")
