@@ -11,6 +11,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
+
 def html_table(df: pd.DataFrame, *, caption: str = "") -> str:
     """Render a table as escaped, deterministic HTML (no random ids, no scripts).
 

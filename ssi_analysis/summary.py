@@ -25,6 +25,7 @@ from .paths import resolve
 from .schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS, ssi_band
 from .store import Processed, read_manifest, write_csv
 
+
 def standing(snapshots: pd.DataFrame) -> pd.DataFrame:
     """Summarise the latest snapshot: score, band, pillars, ranks and peer averages.
 

@@ -118,7 +118,8 @@ def movers(snapshots: pd.DataFrame, names: dict[str, str], *, periods: int = 3,
     s = snapshots.sort_values(["member_id", "date"])
     now = s.groupby("member_id").tail(1).set_index("member_id")
     then = s.groupby("member_id").nth(-1 - periods).set_index("member_id")
-    both = now[["ssi", "date"]].join(then[["ssi", "date"]], rsuffix="_then", how="inner")
+    both = now[["ssi", "date"]].merge(then[["ssi", "date"]], left_index=True, right_index=True,
+                                      how="inner", suffixes=("", "_then"))
     both["change"] = both["ssi"] - both["ssi_then"]
     up = both.sort_values(["change", "ssi"], ascending=[False, False]).head(top)
     down = both.sort_values(["change", "ssi"], ascending=[True, True]).head(top)

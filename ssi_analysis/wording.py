@@ -13,6 +13,7 @@ import pandas as pd
 from .schema import ACTIVITY_LABELS, ACTIVITY_SINGULAR, PILLAR_LABELS, PILLARS
 from .store import read_manifest
 
+
 def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = "W"
                      ) -> list[str]:
     """Turn the effects table into plain-language sentences (findings first).

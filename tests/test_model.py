@@ -15,8 +15,8 @@ from ssi_analysis import (
     lagged_correlations,
 )
 from ssi_analysis.model import EFFECT_COLUMNS, VERDICTS
-from ssi_analysis.wording import effect_sentences
 from ssi_analysis.synth import make_linear_panel, make_synthetic
+from ssi_analysis.wording import effect_sentences
 
 WIDE = (-1e9, 1e9)  # no headroom filter: the linear panel has no cap
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from ..arrays import (
     NS_PER_DAY,
-    gshift,
     grouped_quantile,
+    gshift,
     is_whole,
     member_codes,
     rolling_median,

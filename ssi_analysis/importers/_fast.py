@@ -20,7 +20,6 @@ from ..errors import DataError
 from ._text import header_of, norm
 from .sources import Source
 
-
 FAST_MIN_BYTES = 2_000_000
 
 

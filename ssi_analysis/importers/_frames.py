@@ -14,12 +14,12 @@ from ..arrays import NS_PER_DAY, category_column, constant_str, sorted_codes
 from ..schema import PILLARS, SNAPSHOT_EXTRAS, snapshot_columns
 
 
-
 def finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
     """Give a snapshot frame the canonical columns, dtypes and order.
 
     The core columns always; an optional column (capture time, ranks, peer details) only
-    when the frame has a value in it. One frame construction; columns that already have the right type are not copied
+    when the frame has a value in it. One frame construction; columns that already have
+    the right type are not copied
     (they are passed as Series, so pandas tracks them copy-on-write and the result stays
     writable).
     """

@@ -22,11 +22,17 @@ from .sources import Source
 
 
 def is_activity_header(header: list[str]) -> bool:
+    """Tell whether a CSV header (column names) has a date and an activity column."""
     names = {norm(h) for h in header}
     return "date" in names and bool(names & set(ACTIVITIES))
 
 
 def read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list, list]:
+    """Read an activity CSV (wide: one column per activity) into count frames and coverage.
+
+    Each activity column is covered on the days it has a value; an empty cell is not
+    tracked. Counts must be whole and not negative (a DataError names the cell).
+    """
     raw = read_table(text, source)
     cols = {c: norm(c) for c in raw.columns}
     df = raw.rename(columns=cols)
@@ -60,7 +66,7 @@ LONG_CHUNK = 1_000_000
 
 
 def _count_block(table, acts: list[str], source: Source) -> tuple[np.ndarray, list] | None:
-    """Counts of every activity as one ``(activities, rows)`` int32 block (-1 = not tracked).
+    """Return every activity's counts as one ``(activities, rows)`` int32 block (-1: untracked).
 
     Whole floats (``1.0``) are checked and cast; negatives and fractions raise; counts
     beyond ``int32`` give None (the careful reader takes them). Also returns, per

@@ -19,7 +19,6 @@ from ..errors import DataError
 from ._text import local_dates, parse_dates, read_table, require_columns
 from .sources import Source, decode_text
 
-
 EXPORT_FILE = re.compile(
     r"^(Shares|Comments|Reactions|Votes|InstantReposts|Connections|Invitations|messages|"
     r"Rich_Media)"
@@ -208,6 +207,7 @@ def _message_owner(df: pd.DataFrame, owner_name: str = "") -> str:
 
 
 def profile_name(sources: list[Source]) -> str:
+    """Return the export owner's name from ``Profile.csv`` ("" when there is none)."""
     for s in sources:
         if re.match(r"^Profile\.csv$", s.basename, re.IGNORECASE):
             try:

@@ -13,7 +13,6 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import PILLARS
-from ._text import read_table
 from .sources import Source
 
 #: One entry per UI language: the file's column names, the field labels LinkedIn shows
@@ -152,22 +151,3 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
     wide["source"] = f"{source.short} [long tracker csv, {lang}]"
     return wide.drop(columns=["stamp"])
 
-
-def read_long_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
-    """Read a long localised tracker CSV (see :func:`parse`).
-
-    Parameters
-    ----------
-    text : str
-        The file's text.
-    source : Source
-        The file.
-    tz : str
-        The member's time zone.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One snapshot row per date.
-    """
-    return parse(read_table(text, source), source, tz)

@@ -24,7 +24,7 @@ from ..errors import DataError
 from ..schema import ACTIVITIES, PILLARS, SNAPSHOT_NUMERIC
 from . import long_csv, salesnav
 from ._fast import big_csv_header, fast_csv
-from ._text import csv_rows, header_of, is_xlsx
+from ._text import csv_rows, header_of, is_xlsx, read_table
 from .activity_csv import fast_activity, is_activity_header, read_activity_csv
 from .salesapi_json import read_json_snapshots
 from .snapshot_csv import is_snapshot_header, read_wide_snapshots
@@ -167,7 +167,7 @@ def _salesnav_activity(peek: Peek, member: str) -> ActivityPart:
 
 
 def _long_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
-    return long_csv.read_long_snapshots(peek.text, peek.source, tz)
+    return long_csv.parse(read_table(peek.text, peek.source), peek.source, tz)
 
 
 def _wide_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:

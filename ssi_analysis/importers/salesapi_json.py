@@ -19,7 +19,6 @@ from ..errors import DataError
 from ..schema import LINKEDIN_PILLARS, PILLARS
 from .sources import Source
 
-
 _FILENAME_STAMP = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T_ ](?P<h>\d{2})[-:]?(?P<m>\d{2})[-:]?(?P<s>\d{2})"
     r"(?P<z>Z|[+-]00:?00)?)?")
@@ -177,6 +176,10 @@ def _json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
 
 
 def read_json_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
+    """Read every SSI record of a JSON (or JSON lines) file; one row per record.
+
+    Records without a date take it from the file name; a file without either is refused.
+    """
     stripped = text.strip()
     try:
         records = _json_records(json.loads(stripped), source, tz)

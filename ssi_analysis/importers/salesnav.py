@@ -20,7 +20,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from ..errors import DataError
-from ._text import csv_rows, norm
+from ._text import norm
 from .sources import Source
 
 PERIOD_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})_to_(\d{4}-\d{2}-\d{2})")
@@ -212,22 +212,3 @@ def _numbers(col: pd.Series, source: Source, name: str, lines: list[int]) -> pd.
                         row=lines[i], column=name)
     return out.astype(float)
 
-
-def read_salesnav_csv(text: str, source: Source, tz: str) -> pd.DataFrame:
-    """Read the snapshots of a Usage Reporting CSV (see :func:`parse`).
-
-    Parameters
-    ----------
-    text : str
-        The file's text.
-    source : Source
-        The file (its name gives the period).
-    tz : str
-        Unused: the report's dates are calendar days.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One snapshot per seat, dated at the period's end.
-    """
-    return parse(csv_rows(text, source), source)[0]

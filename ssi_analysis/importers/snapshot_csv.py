@@ -15,7 +15,6 @@ from ..schema import PILLARS
 from ._text import day_formats, norm, parse_dates, read_table, sniff_delimiter, to_number
 from .sources import Source
 
-
 _SNAPSHOT_ALIASES: dict[str, tuple[str, ...]] = {
     "member_id": ("member_id", "member", "person_id", "person", "seat_id", "profile_id"),
     "date": ("date", "day", "snapshot_date", "date_created", "data", "data_referencia"),
@@ -41,6 +40,7 @@ SNAPSHOT_LOOKUP = {alias: canon for canon, aliases in _SNAPSHOT_ALIASES.items()
 
 
 def read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
+    """Read a wide snapshot CSV: columns found by name, ranks as numbers, dates checked."""
     raw = read_table(text, source)
     if raw.empty:
         raise DataError("has a header but no rows", path=source.name, row=2)
@@ -83,17 +83,7 @@ def read_wide_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
 
 
 def is_snapshot_header(header: list[str]) -> bool:
-    """Tell whether a CSV header is a wide snapshot table's: a date and the brand pillar.
-
-    Parameters
-    ----------
-    header : list of str
-        Column names.
-
-    Returns
-    -------
-    bool
-    """
+    """Tell whether a CSV header (column names) has a date and the brand pillar."""
     names = {norm(h) for h in header}
     return any(SNAPSHOT_LOOKUP.get(n) == "brand" for n in names) and any(
         SNAPSHOT_LOOKUP.get(n) == "date" for n in names)

@@ -93,7 +93,8 @@ def _check_zip_member(info: zipfile.ZipInfo, archive: Path) -> None:
         raise DataError(f"zip member name {name!r} points outside the archive; refusing to read it",
                         path=archive)
     if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
-        raise DataError(f"zip member {name!r} expands {info.file_size // max(info.compress_size, 1)}"
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise DataError(f"zip member {name!r} expands {ratio}"
                         f"-fold (a zip bomb?); refusing to read it", path=archive)
 
 

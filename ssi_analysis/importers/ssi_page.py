@@ -13,6 +13,7 @@ from .sources import Source
 
 
 def read_html_snapshot(text: str, source: Source, tz: str) -> pd.DataFrame:
+    """Read the ``salesApiSsi`` data embedded in a saved SSI page (also HTML-escaped)."""
     start = text.find('{"activeSeat"')
     if start < 0:
         start = text.find("{&quot;activeSeat&quot;")

@@ -10,6 +10,7 @@ from ..schema import PILLARS
 from .linalg import bh
 from .panel import prepare_panel
 
+
 def lagged_correlations(
     snapshots: pd.DataFrame,
     activity: pd.DataFrame,

@@ -17,6 +17,7 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from ..arrays import run_starts
 from ..errors import InsufficientDataError
+from ..features import check_freq
 from ..schema import ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
 from .linalg import (
     ClusterOLS,
@@ -26,7 +27,6 @@ from .linalg import (
     members_varying,
     within_two_way,
 )
-from ..features import check_freq
 from .panel import drop_breaks, missing_share, order_activities, prepare_panel
 
 #: Fewest usable period changes (per member) before any modelling is attempted.
@@ -159,7 +159,7 @@ def _merge_correlated(rows, kept, lag_cols, fit, threshold=JOINT_CORRELATION):
 
 
 def _usable_rows(panel, pillar, acts, lag_cols, headroom, fit):
-    """The panel rows one pillar is fitted on: usable intervals that start with headroom.
+    """Return the panel rows one pillar is fitted on: usable intervals with headroom.
 
     Returns ``(rows, codes, excluded, team)`` or None when the pillar cannot be modelled
     (the reason is in ``fit.pillar_note``).
@@ -197,7 +197,7 @@ def _usable_rows(panel, pillar, acts, lag_cols, headroom, fit):
 
 
 def _estimable(rows, codes, acts, lag_cols, members, fit) -> list[str]:
-    """The activities with enough tracked, varying weeks; notes say why the others not."""
+    """Return the activities with enough tracked, varying weeks; note why not the others."""
     kept = []
     for a in acts:
         cols = lag_cols[a]
@@ -221,7 +221,7 @@ def _estimable(rows, codes, acts, lag_cols, members, fit) -> list[str]:
 
 
 def _data_notes(missing: float, freq: str, excluded: int, n_rows: int) -> list[str]:
-    """Notes shared by every activity of a pillar: weeks at the cap, missing snapshots."""
+    """Return the notes shared by a pillar's activities: weeks at the cap, missing ones."""
     common = []
     if excluded:
         common.append(f"{excluded} week{'' if excluded == 1 else 's'} starting at 0–1 or 24–25 "

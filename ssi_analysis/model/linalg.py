@@ -98,6 +98,7 @@ def within_two_way(X: np.ndarray, member, period, *, tol: float = 1e-9,
 
 
 def bh(p: np.ndarray) -> np.ndarray:
+    """Return Benjamini–Hochberg q-values (NaN where ``p`` is NaN)."""
     out = np.full(len(p), np.nan)
     ok = ~np.isnan(p)
     if ok.any():

@@ -10,7 +10,9 @@ from ..features import align, check_freq
 from ..schema import ACTIVITIES, NOT_MODELLED
 from ..tables import activity_parts
 
+
 def order_activities(names) -> list[str]:
+    """Return activity names in the canonical order (unknown names last, sorted)."""
     known = [a for a in ACTIVITIES if a in set(names)]
     return known + sorted(set(names) - set(known))
 

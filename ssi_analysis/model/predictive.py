@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from ..schema import PILLARS
 from .panel import drop_breaks, prepare_panel
 
+
 def predictive_check(
     snapshots: pd.DataFrame,
     activity: pd.DataFrame,

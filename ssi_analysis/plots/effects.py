@@ -13,6 +13,7 @@ import seaborn as sns
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
 from .style import PALETTE, SSI_COLOR, VERDICT_COLORS, axes_or_current
 
+
 def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, period: str = "week"):
     """Forest plot: each activity's cumulative effect with its interval, one panel a pillar.
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-
 import matplotlib.dates  # noqa: F401  (mpl.dates)
 import numpy as np
 import pandas as pd
 
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLAR_MAX, PILLARS
 from .style import PALETTE, SSI_COLOR, axes_or_current, daily, mark_dates
+
 
 def plot_standing(latest: pd.Series, *, peers: pd.Series | None = None, ax=None):
     """Draw the four pillars of the latest snapshot against their 25-point maximum.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import matplotlib as mpl
 import matplotlib.dates  # noqa: F401  (mpl.dates)
 import matplotlib.pyplot as plt
@@ -37,6 +36,7 @@ def set_theme() -> None:
 
 
 def axes_or_current(ax):
+    """Return ``ax``, or the current axes when it is None."""
     return plt.gca() if ax is None else ax
 
 

@@ -13,6 +13,7 @@ import seaborn as sns
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
 from .style import PALETTE, SSI_COLOR, axes_or_current
 
+
 def plot_team_distribution(snapshots: pd.DataFrame, *, ax=None):
     """Box plots of the team's latest SSI (0–100 axis) and pillars (scaled ×4 to match).
 

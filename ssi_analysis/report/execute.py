@@ -11,6 +11,7 @@ import papermill as pm
 from ..paths import PROJECT_ROOT
 from ..store import atomic_write
 
+
 class ReportFailed(Exception):
     """A report notebook raised; the message names the cell."""
 
@@ -57,8 +58,9 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
                 if tmp.exists():
                     os.replace(tmp, failed)
                 cell = _cell_number(failed, exc.cell_index)
+                last = str(exc.evalue).strip().splitlines()[-1:] if exc.evalue else []
                 raise ReportFailed(f"{notebook.name}: cell {cell} raised {exc.ename}: "
-                                   f"{str(exc.evalue).strip().splitlines()[-1:][0] if exc.evalue else ''}"
+                                   f"{last[0] if last else ''}"
                                    f" (executed notebook kept in {failed.name})") from None
 
         try:

@@ -22,6 +22,7 @@ from .execute import ReportFailed, execute
 from .export import to_html
 from .index import write_index
 
+
 @dataclass
 class ReportStatus:
     """What happened to one report in a run."""

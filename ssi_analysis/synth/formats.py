@@ -63,7 +63,8 @@ def _payload(row: pd.Series) -> dict:
             ],
         },
         "groupScore": [
-            {"groupType": "INDUSTRY", "industry": row["industry"], "rank": int(row["industry_rank"]),
+            {"groupType": "INDUSTRY", "industry": row["industry"],
+             "rank": int(row["industry_rank"]),
              "groupSize": 412873, "score": {"overall": f32(row["industry_ssi"]),
                                             "subScores": group_subs("industry")}},
             {"groupType": "NETWORK", "rank": int(row["network_rank"]), "groupSize": 1187,
@@ -130,7 +131,8 @@ def _export_shares(out: Path, counts, dates: pd.DatetimeIndex, tz: str, rng) -> 
         rows.append([t, f"https://www.linkedin.com/feed/update/urn%3Ali%3A{kind}%3A{i}", text,
                      "", "", "MEMBER_NETWORK"])
     _write_csv(out / "Shares.csv",
-               ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"], rows)
+               ["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"],
+               rows)
 
 
 def _export_reposts(out: Path, counts, dates: pd.DatetimeIndex, tz: str, rng) -> None:

@@ -102,6 +102,7 @@ def _truth_table(effects: Mapping[tuple[str, str], float], activities) -> pd.Dat
 
 
 def fictional_names(n: int, rng: np.random.Generator) -> list[str]:
+    """Return ``n`` obviously fictional "First Last" names."""
     first = rng.choice(_FICTIONAL_FIRST, size=n)
     last = rng.choice(_FICTIONAL_LAST, size=n)
     return [f"{f} {last_} {i + 1:04d}" if n > 200 else f"{f} {last_}" for i, (f, last_) in
@@ -288,7 +289,7 @@ def make_synthetic(
 
 def _pillar_levels(acts, effects, dates, rng, n_members, *, habitual, steps, decay, noise_sd,
                    week_shock_sd) -> np.ndarray:
-    """True daily pillar levels ``(pillar, member, day)``: habit, responses, shocks, steps."""
+    """Return true daily pillar levels ``(pillar, member, day)``: habit, responses, steps."""
     n_days = len(dates)
     names = list(acts)
     # pillar input: each action's effect spread over the response kernel

@@ -1,0 +1,90 @@
+"""Every plot draws the data it is given: values, gaps, scales and the empty cases."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from ssi_analysis import plots  # noqa: E402
+from ssi_analysis.schema import PILLARS  # noqa: E402
+
+
+@pytest.fixture
+def history() -> pd.DataFrame:
+    days = pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-10", "2026-01-11"])
+    rows = {"member_id": "me", "date": days, "source": "x"}
+    for j, p in enumerate(PILLARS):
+        rows[p] = np.arange(5, dtype=float) + 5 * j
+    df = pd.DataFrame(rows)
+    df["ssi"] = df[list(PILLARS)].sum(axis=1)
+    return df
+
+
+def _ydata(ax, label=None):
+    lines = [ln for ln in ax.get_lines() if label is None or ln.get_label() == label]
+    return [np.asarray(ln.get_ydata(), dtype=float) for ln in lines]
+
+
+def test_pillar_history_draws_each_pillar_and_breaks_lines_at_gaps(history):
+    ax = plots.plot_pillar_history(history)
+    ys = _ydata(ax)
+    assert len(ys) == 4
+    for y, p in zip(ys, PILLARS, strict=True):
+        # 11 days from 1 to 11 January, six of them without a snapshot (NaN, not joined)
+        assert len(y) == 11 and np.isnan(y).sum() == 6
+        np.testing.assert_allclose(y[~np.isnan(y)], history[p])
+    assert ax.get_ylim() == (0, 25)
+
+
+def test_ssi_history_draws_the_total_and_shades_the_gap(history):
+    ax = plots.plot_ssi_history(history)
+    np.testing.assert_allclose(_ydata(ax)[-1], history["ssi"])
+    assert len(ax.patches) >= 1 or len(ax.collections) >= 4    # stacked pillars + gap shade
+    assert ax.get_ylim()[0] == 0
+
+
+def test_ranks_are_drawn_best_at_the_top_and_absent_ranks_draw_nothing(history):
+    ax = plots.plot_ranks(history.assign(industry_rank=10.0, network_rank=30.0))
+    lo, hi = ax.get_ylim()
+    assert lo > hi == 0                                       # inverted: Top 1% at the top
+    assert np.nanmax(_ydata(ax)[0]) == 10
+    empty = plots.plot_ranks(history, ax=plt.figure().gca())   # optional columns absent
+    assert all(np.isnan(y).all() for y in _ydata(empty))
+
+
+def test_standing_bars_are_the_latest_pillars(history):
+    ax = plots.plot_standing(history.iloc[-1])
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths[-4:] == [25.0] * 4                           # the 0–25 background bars
+    assert sorted(widths[:4]) == sorted(history.iloc[-1][list(PILLARS)].tolist())
+    assert "SSI 46 of 100" in ax.get_title()
+
+
+def test_effects_figure_has_one_panel_per_pillar_and_none_without_effects():
+    effects = pd.DataFrame({
+        "activity": ["posts"] * 4, "pillar": list(PILLARS),
+        "estimate": [0.1, 0.0, np.nan, -0.05], "ci_low": [0.05, -0.02, np.nan, -0.09],
+        "ci_high": [0.15, 0.02, np.nan, -0.01], "p_value": [0.01, 0.9, np.nan, 0.04],
+        "q_value": [0.02, 0.9, np.nan, 0.08],
+        "verdict": ["likely positive", "negligible", "not estimable", "likely negative"],
+        "n_periods": 52, "n_members": 1, "note": "", "negligible_within": 0.05})
+    fig = plots.effects_figure(effects)
+    assert fig is not None and len(fig.axes) >= 4
+    assert plots.effects_figure(None) is None
+
+
+def test_team_distribution_and_over_time_use_every_member():
+    days = pd.to_datetime(["2026-01-31", "2026-02-28"])
+    df = pd.DataFrame({"member_id": np.repeat(["a", "b", "c"], 2), "date": np.tile(days, 3),
+                       **{p: np.linspace(5, 20, 6) for p in PILLARS}})
+    df["ssi"] = df[list(PILLARS)].sum(axis=1)
+    ax = plots.plot_team_distribution(df)
+    assert ax.has_data()
+    ax2 = plots.plot_team_over_time(df, ax=plt.figure().gca())
+    assert ax2.has_data()
