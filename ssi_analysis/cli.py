@@ -24,7 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--out", default=None, help="output folder (default: data/processed)")
     ing.add_argument("--tz", default="UTC", help="your time zone, e.g. Europe/Berlin")
     ing.add_argument("--member-id", default=None, help="id for sources that name no one")
-    ing.add_argument("--as-of", default=None, help="analysis date YYYY-MM-DD")
+    ing.add_argument("--as-of", default=None,
+                     help="the day the data are judged against, YYYY-MM-DD (default today): "
+                          "later snapshots are future dates")
+    ing.add_argument("--owner", default=None,
+                     help="your LinkedIn profile URL (or your name as your messages show "
+                          "it), when the export cannot tell which messages are yours")
     rep = sub.add_parser("report", help="execute the report notebooks and write HTML")
     rep.add_argument("--config", default=None, help="report configuration (YAML)")
     rep.add_argument("--out", default=None, help="output folder (default: reports)")
@@ -64,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
             raw = args.raw or [str(paths.RAW_DIR)]
             out = Path(args.out) if args.out else paths.PROCESSED_DIR
-            written = ingest(raw, out, tz=args.tz, member_id=args.member_id, as_of=args.as_of)
+            written = ingest(raw, out, tz=args.tz, member_id=args.member_id, as_of=args.as_of,
+                             owner=args.owner)
             print(f"ingested {len(raw)} input(s) into {out} ({len(written)} files)")
         elif args.command == "report":
             from .report import run_reports

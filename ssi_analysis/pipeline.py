@@ -20,6 +20,15 @@ from .store import PROCESSED_FILES, atomic_write, write_parquet
 from .tables import ActivityTable, empty_coverage, empty_hours, empty_ingest_log, ingest_log_frame
 
 
+def _tz(tz: str) -> str:
+    try:
+        pd.Timestamp.now(tz)
+    except Exception:
+        raise DataError(f"unknown time zone {tz!r} (use a name like 'Europe/Berlin' or 'UTC')"
+                        ) from None
+    return tz
+
+
 def input_manifest(paths) -> list[dict]:
     """List every input file with its size and SHA-256 (for the run manifest).
 
@@ -53,7 +62,8 @@ def input_manifest(paths) -> list[dict]:
 
 
 def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = "UTC",
-           member_id: str | None = None, as_of: str | None = None) -> dict[str, Path]:
+           member_id: str | None = None, as_of: str | None = None,
+           owner: str | None = None) -> dict[str, Path]:
     """Load, clean and write the canonical tables.
 
     Parameters
@@ -68,7 +78,12 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     member_id : str, optional
         Member id for sources that name no one.
     as_of : str, optional
-        Analysis date; later snapshots are dropped as future dates.
+        The day the data are judged against (``YYYY-MM-DD``): later snapshots are
+        dropped as future dates. Default today in ``tz``; recorded in the manifest, so
+        a rerun with the same inputs and ``as_of`` writes the same bytes.
+    owner : str, optional
+        The export owner's profile URL (tells sent messages from received ones when the
+        export cannot).
 
     Returns
     -------
@@ -77,6 +92,8 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     """
     paths = list(paths)
     out = Path(out_dir)
+    if as_of is None:
+        as_of = pd.Timestamp.now(_tz(tz)).strftime("%Y-%m-%d")
     snaps = load_snapshots(*paths, member_id=member_id, tz=tz)
     notes = load_annotations(*paths)
     result = clean_snapshots(snaps, as_of=as_of, annotations=notes)
@@ -95,7 +112,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     for stale in out.glob(".*.tmp*") if out.exists() else []:
         stale.unlink(missing_ok=True)   # left by a run that was killed mid-write
     try:
-        act = load_activity(*paths, member_id=member_id, tz=tz)
+        act = load_activity(*paths, member_id=member_id, tz=tz, owner=owner)
     except NoDataFoundError:
         act = ActivityTable(empty_activity(), empty_coverage(), empty_ingest_log(), empty_hours())
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
@@ -106,7 +123,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         "kit_version": __version__,
         "python": platform.python_version(),
         "pandas": pd.__version__,
-        "parameters": {"tz": tz, "member_id": member_id, "as_of": as_of},
+        "parameters": {"tz": tz, "member_id": member_id, "as_of": as_of, "owner": owner},
         "inputs": input_manifest(paths),
         "rows": {k: len(v) for k, v in tables.items()},
     }

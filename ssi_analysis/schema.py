@@ -147,8 +147,14 @@ COVERAGE_COLUMNS: tuple[str, ...] = ("member_id", "activity", "start", "end", "s
 ``granularity`` is ``"day"`` (events have dates) or ``"period"`` (one count per reporting
 period, dated at its end: only windows made of whole periods are covered)."""
 
-INGEST_LOG_COLUMNS: tuple[str, ...] = ("file", "row", "rule", "detail")
-"""Columns of the ingest log: what the importers skipped or inferred, per file."""
+INGEST_LOG_COLUMNS: tuple[str, ...] = ("file", "row", "rule", "rows", "detail")
+"""Columns of the ingest log: what the importers read, skipped or inferred, per file.
+``row`` is the line an entry points at (0: the whole file); ``rows`` is how many input
+rows the entry accounts for. Per file, the ``rows_read`` entry equals the ``rows_used``
+entry plus every entry that skipped rows (``rows`` > 0)."""
+
+ROW_ACCOUNTING_RULES: tuple[str, ...] = ("rows_read", "rows_used")
+"""Ingest log rules that count a file's rows rather than skip them."""
 
 LOG_COLUMNS: tuple[str, ...] = ("member_id", "date", "rule", "action", "detail", "source")
 """Columns of the cleaning log."""

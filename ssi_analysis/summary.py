@@ -197,6 +197,37 @@ def gaps_table(gaps: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
                          "Days without a snapshot": g["days"].astype(int)}).reset_index(drop=True)
 
 
+def ingest_table(ingest_log: pd.DataFrame) -> pd.DataFrame:
+    """What the importers did with each input file: rows read, used and skipped, and why.
+
+    Parameters
+    ----------
+    ingest_log : pandas.DataFrame
+        The ingest log (``file, row, rule, rows, detail``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``File, Read, Used, Not used (why), Notes``: one row per file (file names
+        without their folders; texts never include cell contents).
+    """
+    cols = ["File", "Read", "Used", "Not used (why)", "Notes"]
+    if ingest_log.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for file, g in ingest_log.groupby("file", sort=True):
+        read = int(g.loc[g["rule"] == "rows_read", "rows"].sum())
+        used = int(g.loc[g["rule"] == "rows_used", "rows"].sum())
+        skipped = g[(g["rows"] > 0) & ~g["rule"].isin(["rows_read", "rows_used"])]
+        why = skipped.groupby("rule", sort=True)["rows"].sum()
+        notes = g[(g["rows"] == 0) & ~g["rule"].isin(["rows_read", "rows_used"])]
+        rows.append({
+            "File": str(file).rsplit("/", 1)[-1], "Read": read, "Used": used,
+            "Not used (why)": "; ".join(f"{n} {r.replace('_', ' ')}" for r, n in why.items()),
+            "Notes": " ".join(dict.fromkeys(notes["detail"].astype(str)))})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | None, str]:
     """Run :func:`estimate_effects`, or say in one sentence why it cannot run.
 

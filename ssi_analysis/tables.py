@@ -61,7 +61,8 @@ class SnapshotTable(_FrameLike):
         The canonical snapshot columns (see ``schema.snapshot_columns``), one row per
         capture, sorted by member, date and capture time; not deduplicated.
     ingest_log : pandas.DataFrame
-        ``file, row, rule, detail``: files skipped and notes on rows.
+        ``file, row, rule, rows, detail``: rows read and used per file, files skipped,
+        notes on rows.
     """
 
     snapshots: pd.DataFrame
@@ -82,7 +83,7 @@ class ActivityTable(_FrameLike):
         ``member_id, activity, start, end, source, granularity``: the dates each source
         tracks. Days inside coverage without a row are zero; days outside are unknown.
     ingest_log : pandas.DataFrame
-        ``file, row, rule, detail``: rows skipped and inferences made.
+        ``file, row, rule, rows, detail``: rows read, used and skipped, inferences made.
     hours : pandas.DataFrame
         ``member_id, activity, weekday, hour, count`` from timestamped export files.
     """
@@ -95,9 +96,10 @@ class ActivityTable(_FrameLike):
 
 
 def empty_ingest_log() -> pd.DataFrame:
-    """Return an ingest log without rows (``file, row, rule, detail``)."""
+    """Return an ingest log without entries (``file, row, rule, rows, detail``)."""
     return pd.DataFrame({"file": pd.Series([], dtype=str), "row": pd.Series([], dtype="int64"),
-                         "rule": pd.Series([], dtype=str), "detail": pd.Series([], dtype=str)})
+                         "rule": pd.Series([], dtype=str), "rows": pd.Series([], dtype="int64"),
+                         "detail": pd.Series([], dtype=str)})
 
 
 def ingest_log_frame(records: list[dict] | pd.DataFrame, *more: pd.DataFrame) -> pd.DataFrame:
@@ -106,20 +108,22 @@ def ingest_log_frame(records: list[dict] | pd.DataFrame, *more: pd.DataFrame) ->
     Parameters
     ----------
     records : list of dict or pandas.DataFrame
-        Notes ``{file, row, rule, detail}`` (row 0 = the whole file), or a log.
+        Notes ``{file, row, rule, rows, detail}`` (row 0 = the whole file; ``rows`` = the
+        input rows the note accounts for, 0 when missing), or a log.
     *more : pandas.DataFrame
         Further logs to merge (e.g. the snapshot and the activity importers').
 
     Returns
     -------
     pandas.DataFrame
-        ``file, row, rule, detail``, sorted.
+        ``file, row, rule, rows, detail``, sorted.
     """
     frames = [records if isinstance(records, pd.DataFrame)
               else pd.DataFrame(records, columns=list(INGEST_LOG_COLUMNS)), *more]
+    frames = [f if "rows" in f else f.assign(rows=0) for f in frames]
     log = pd.concat([f[list(INGEST_LOG_COLUMNS)] for f in frames], ignore_index=True)
     log = log.astype({"file": str, "rule": str, "detail": str}).assign(
-        row=log["row"].astype("int64"))
+        row=log["row"].astype("int64"), rows=log["rows"].fillna(0).astype("int64"))
     return log.drop_duplicates().sort_values(["file", "row", "rule", "detail"],
                                              kind="stable").reset_index(drop=True)
 

@@ -121,7 +121,7 @@ def test_clean_properties(rows):
     np.testing.assert_allclose(out["ssi"], out[list(PILLARS)].sum(axis=1), atol=1e-3)
     # nothing is lost silently: every input row is either kept or named in the log
     dropped = res.log[res.log["action"] == "dropped"]
-    removed_rows = dropped[dropped["rule"].isin(["duplicate", "missing_pillar"])]
+    removed_rows = dropped[dropped["rule"].isin(["duplicate", "missing_pillar", "failed_capture"])]
     assert len(out) + len(removed_rows) == len(df)
     again = clean_snapshots(out)
     pd.testing.assert_frame_equal(again.snapshots, out)
@@ -168,7 +168,7 @@ def test_same_step_across_members_is_a_probable_formula_change():
     fc = log[log["rule"] == "formula_change"]
     assert sorted(fc["member_id"]) == ["a", "b", "c", "d"]
     assert (fc["date"] == pd.Timestamp("2017-02-09")).all()
-    assert fc["detail"].iloc[0].startswith("4 members shifted")
+    assert fc["detail"].iloc[0].startswith("4 members' SSI moved down within a day")
 
 
 def test_industry_change_is_flagged_as_peer_group_change():
@@ -261,3 +261,90 @@ def test_grouped_quantile_matches_pandas(rows, q):
     vals = np.array([np.nan if r[1] is None else r[1] for r in rows], dtype=float)
     want = pd.Series(vals).groupby(codes).quantile(q).reindex(codes).to_numpy()
     np.testing.assert_array_equal(grouped_quantile(vals, codes, q), want)
+
+
+# ------------------------------------------------------------------ real histories' failures
+
+def test_failed_captures_are_dropped_whatever_the_total_says():
+    df = frame(snap("2026-01-01"), snap("2026-01-02", b=0, p=0, i=0, r=0, ssi=0),
+               snap("2026-01-03", b=0, p=0, i=0, r=0, ssi=47),
+               snap("2026-01-04", b=np.nan, p=np.nan, i=np.nan, r=np.nan, ssi=0),
+               snap("2026-01-05"))
+    res = clean_snapshots(df, as_of="2026-02-01")
+    assert list(res.snapshots["date"].dt.day) == [1, 5]
+    failed = res.log[res.log["rule"] == "failed_capture"]
+    assert list(failed["date"].dt.day) == [2, 3, 4] and set(failed["action"]) == {"dropped"}
+    assert not res.log["rule"].isin(["daily_jump", "spike", "missing_pillar"]).any()
+
+
+def test_a_future_date_without_capture_time_is_dropped_by_default():
+    df = frame(snap("2026-01-01"), snap("2030-01-01"))
+    res = clean_snapshots(df)                        # judged against today
+    assert list(res.snapshots["date"].dt.year) == [2026]
+    assert res.log.loc[res.log["rule"] == "future_date", "date"].dt.year.tolist() == [2030]
+    kept = clean_snapshots(df, as_of="2031-01-01")   # an explicit day to judge against
+    assert len(kept.snapshots) == 2
+
+
+def test_a_whole_number_total_that_agrees_keeps_the_precise_sum_once_logged():
+    df = frame(*[snap(f"2026-01-0{d}", b=12.3, p=10.413, i=9.1, r=15.1, ssi=47)
+                 for d in range(1, 6)], snap("2026-01-06", b=12.3, p=10.413, i=9.1, r=15.1,
+                                             ssi=52))
+    res = clean_snapshots(df, as_of="2026-02-01")
+    np.testing.assert_allclose(res.snapshots["ssi"].iloc[:5], 46.913)
+    rounded = res.log[res.log["rule"] == "ssi_rounded"]
+    assert len(rounded) == 1 and rounded["detail"].iloc[0].startswith("5 snapshots give SSI")
+    assert "47 → 46.913" in rounded["detail"].iloc[0]
+    mism = res.log[res.log["rule"] == "sum_mismatch"]       # 52 is not a rounding of 46.913
+    assert list(mism["date"].dt.day) == [6]
+
+
+def _team(n_members, days, step_at=None, step=0.0, spread=1, seed=0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for m in range(n_members):
+        level = rng.uniform(8, 15, 4)
+        for d in range(days):
+            v = level + rng.normal(0, noise, 4)
+            if step_at is not None and d >= step_at:
+                v = v * (1 + step * min(1.0, (d - step_at + 1) / spread))
+            rows.append(snap(pd.Timestamp("2025-01-01") + pd.Timedelta(days=d),
+                             b=v[0], p=v[1], i=v[2], r=v[3], member=f"m{m:02d}"))
+    return frame(*rows)
+
+
+@pytest.mark.parametrize("spread", [1, 3])
+def test_a_team_wide_drop_is_a_formula_change_even_when_no_pillar_jumps(spread):
+    df = _team(30, 40, step_at=20, step=-0.07, spread=spread)
+    log = clean_snapshots(df, as_of="2026-01-01").log
+    fc = log[log["rule"] == "formula_change"]
+    assert fc["member_id"].nunique() == 30
+    assert fc["date"].nunique() <= 2 and (fc["date"] >= pd.Timestamp("2025-01-21")).all()
+    assert not log["rule"].eq("level_shift").any()        # no pillar moved 2 points
+
+
+def test_ordinary_noise_and_one_members_drop_are_not_formula_changes():
+    df = _team(30, 60, noise=0.3, seed=4)
+    assert not clean_snapshots(df, as_of="2026-01-01").log["rule"].eq("formula_change").any()
+    one = pd.concat([df[df["member_id"] != "m00"], _team(1, 60, step_at=30, step=-0.2)
+                     .assign(member_id="m00")])
+    assert not clean_snapshots(one, as_of="2026-01-01").log["rule"].eq("formula_change").any()
+
+
+def test_a_step_spread_over_three_days_is_one_level_shift():
+    vals = [12.0] * 10 + [11.0, 10.0, 9.0] + [9.0] * 10
+    df = frame(*[snap(pd.Timestamp("2026-01-01") + pd.Timedelta(days=d), b=v)
+                 for d, v in enumerate(vals)])
+    log = clean_snapshots(df, as_of="2026-03-01").log
+    shift = log[log["rule"] == "level_shift"]
+    assert len(shift) == 1 and shift["date"].iloc[0] == pd.Timestamp("2026-01-13")
+    assert shift["detail"].iloc[0].startswith("brand stepped -3.00 and stayed")
+
+
+def test_level_shifts_are_found_in_weekly_histories():
+    vals = [12.0] * 8 + [15.0] * 8
+    df = frame(*[snap(pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=w), b=v)
+                 for w, v in enumerate(vals)])
+    log = clean_snapshots(df, as_of="2026-12-01").log
+    shift = log[log["rule"] == "level_shift"]
+    assert list(shift["date"]) == [pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=8)]

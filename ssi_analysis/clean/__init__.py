@@ -86,19 +86,27 @@ def clean_snapshots(
     level_shift: float = 2.0,
     shift_window: int = 7,
     formula_min_members: int = 3,
-    formula_min_share: float = 0.3,
+    formula_min_share: float = 0.5,
+    formula_min_points: float = 1.5,
+    formula_min_z: float = 4.0,
     annotations: pd.DataFrame | None = None,
 ) -> CleanResult:
     """Deduplicate, bound-check and sum-check snapshots; list gaps and jumps.
 
     Rules (name → action):
 
-    - ``future_date`` → dropped: date after ``as_of`` (default: the latest capture date).
+    - ``future_date`` → dropped: date after ``as_of`` (default: today, one day of slack
+      for time zones ahead of UTC).
     - ``before_ssi`` → dropped: date before 2014, when SSI did not exist.
+    - ``failed_capture`` → dropped: all four pillars 0 (whatever the total says), or a
+      total of 0 without pillars — a tracker that saved an empty or logged-out page.
     - ``out_of_bounds`` → dropped value: a pillar outside 0–25, SSI outside 0–100 or a
       rank outside 0–100 is set missing (never clipped).
     - ``missing_pillar`` → dropped: a row without all four pillars after the bounds check.
     - ``ssi_derived`` → corrected: SSI missing, derived as the sum of the pillars.
+    - ``ssi_rounded`` → corrected: SSI given as a whole number (as LinkedIn shows it) that
+      agrees with precise pillars within ``integer_sum_tolerance``: the pillar sum is used
+      (one log row per member and file).
     - ``sum_mismatch`` → flagged: ``|ssi - sum(pillars)|`` above ``sum_tolerance``
       (``integer_sum_tolerance`` when SSI is a whole number, as some sources show the
       rounded score).
@@ -110,13 +118,17 @@ def clean_snapshots(
     - ``daily_jump`` / ``weekly_jump`` → flagged: a pillar moving more than
       ``max_daily_jump`` points between consecutive days, or more than
       ``max_weekly_jump`` against the snapshot about 7 days earlier (±2 days).
-    - ``level_shift`` → flagged: a pillar steps by more than ``level_shift`` points and
-      the median of the next ``shift_window`` snapshots differs from that of the
-      previous ones by as much (a persisting break, e.g. a profile overhaul).
+    - ``level_shift`` → flagged: a pillar steps by more than ``level_shift`` points
+      against the snapshot up to three days earlier (a step spread over three days counts;
+      weekly data: the previous week's) and the median of the next ``shift_window``
+      snapshots differs from that of the previous ones by as much (a persisting break,
+      e.g. a profile overhaul).
     - ``spike`` → flagged: a step of that size that reverts within two snapshots.
-    - ``formula_change`` → flagged: level shifts on the same date (±1 day) for at least
-      ``formula_min_members`` members and ``formula_min_share`` of the members seen that
-      week: a probable LinkedIn formula change (as in February 2017).
+    - ``formula_change`` → flagged: total SSI moves the same way on the same date (±1 day)
+      for at least ``formula_min_members`` members and ``formula_min_share`` of the
+      members with a snapshot then, each by at least ``formula_min_points`` and
+      ``formula_min_z`` times the member's usual change (against the snapshot up to three
+      days earlier): a probable LinkedIn formula change (as in February 2017).
     - ``peer_group_change`` → flagged: the industry changed, so ranks and peer averages
       compare with another group.
     - ``annotation`` → noted: each row of ``annotations`` (``date, note`` and optional
@@ -127,7 +139,8 @@ def clean_snapshots(
     snapshots : SnapshotTable or pandas.DataFrame
         Canonical snapshots, e.g. from :func:`ssi_analysis.load_snapshots`.
     as_of : str or pandas.Timestamp, optional
-        The analysis date; later dates are future dates.
+        The day the data are judged against: later dates are future dates. Default today
+        (UTC) plus one day, for time zones ahead of UTC.
     sum_tolerance, integer_sum_tolerance : float
         Allowed difference between SSI and the sum of pillars (points).
     max_daily_jump, max_weekly_jump : float
@@ -141,6 +154,9 @@ def clean_snapshots(
     formula_min_members, formula_min_share : int, float
         How many members (and which share of those seen) must shift on the same date
         for a probable formula change.
+    formula_min_points, formula_min_z : float
+        How far (points of total SSI, and multiples of the member's usual change) a
+        member's SSI must move to count as shifting.
     annotations : pandas.DataFrame, optional
         Dated notes carried into the log (and the report's history chart).
 
@@ -154,9 +170,9 @@ def clean_snapshots(
     df = _prepare(snapshots)
     logs: list[pd.DataFrame] = []
     as_of_ts = (pd.Timestamp(as_of).normalize() if as_of is not None
-                else (df["date"].max() if len(df) else pd.NaT))
-    if pd.notna(as_of_ts):
-        df = rules.dated(df, as_of_ts, logs)
+                else pd.Timestamp.now("UTC").tz_localize(None).normalize() + pd.Timedelta(days=1))
+    df = rules.dated(df, as_of_ts, logs)
+    df = rules.failed_captures(df, logs)
     df = rules.out_of_bounds(df, logs)
     df = rules.missing_pillar(df, logs)
     df = rules.sums(df, logs, sum_tolerance=sum_tolerance,
@@ -165,7 +181,8 @@ def clean_snapshots(
     gaps, step = rules.gaps(d, logs, min_gap_days=min_gap_days)
     rules.jumps(d, step, logs, max_daily_jump=max_daily_jump, max_weekly_jump=max_weekly_jump)
     rules.breaks(d, logs, level_shift=level_shift, shift_window=shift_window,
-                 formula_min_members=formula_min_members, formula_min_share=formula_min_share)
+                 formula_min_members=formula_min_members, formula_min_share=formula_min_share,
+                 formula_min_points=formula_min_points, formula_min_z=formula_min_z)
     rules.peer_group_change(d, logs)
     rules.annotations(annotations, d.df, logs)
     cols = [*snapshot_columns(d.df.columns), "precision"]

@@ -54,12 +54,38 @@ def _labels(flag: np.ndarray, yes: str, no: str, index: pd.Index) -> pd.Series:
                      index=index)
 
 
+#: A step is measured against the snapshot up to this many days earlier (a step spread
+#: over three days is one step), and never across more than STEP_MAX_DAYS (weekly data).
+STEP_DAYS = 3
+STEP_MAX_DAYS = 8
+
+
+def _step_rows(days: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's baseline: the member's row ``STEP_DAYS`` days earlier (or the one before).
+
+    Daily data: the row 3 days earlier, so a step spread over up to three days counts as
+    one; weekly data: the previous week's row. Never more than ``STEP_MAX_DAYS`` back.
+    """
+    return rows_days_before(days, codes, STEP_DAYS, tolerance=STEP_MAX_DAYS - STEP_DAYS)
+
+
+def _first_of_runs(hit: np.ndarray, sign: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Keep the first row of each run of consecutive hits (same member, same direction)."""
+    prev = np.r_[False, hit[:-1]] & np.r_[False, codes[1:] == codes[:-1]] & \
+        np.r_[False, sign[1:] == sign[:-1]]
+    return hit & ~prev
+
+
 def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
                   threshold: float, window: int) -> dict:
     """Find persisting steps and one-off spikes per member and pillar (vectorised).
 
-    ``df`` is sorted by member and date (one row per member-day); ``codes`` and
-    ``days`` are its member codes and day numbers.
+    A step is a move of more than ``threshold`` against the member's snapshot up to three
+    days earlier (one week for weekly data), counted once at the first snapshot that shows
+    it. It persists when the median of the next ``window`` snapshots differs from the median
+    of the ``window`` snapshots up to the baseline by at least three quarters of it; a step
+    that does not persist and comes back within two snapshots is a spike. ``df`` is sorted
+    by member and date (one row per member-day).
     """
     if len(df) < 3:
         return {}
@@ -67,18 +93,16 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
     mask = np.zeros(n, dtype=bool)
     spike = np.zeros(n, dtype=bool)
     detail: dict[int, str] = {}                 # row position → text (shifts only)
-    near = (days - gshift(days.astype(float), codes, 1)) <= 2   # within a day or two
+    base, ok = _step_rows(days, codes)
     with np.errstate(invalid="ignore"):
         for p in PILLARS:
             v = df[p].to_numpy(float)
-            prev = gshift(v, codes, 1)
-            d = v - prev
-            at = np.flatnonzero((np.abs(d) > threshold) & near)   # the steps
-            del prev
-            # medians of the snapshots before and after, needed only where a step is
-            prev_at = np.where((at > 0) & (codes[np.maximum(at - 1, 0)] == codes[at]),
-                               v[np.maximum(at - 1, 0)], np.nan)
-            before = rolling_median(gshift(v, codes, 1), codes, window, at=at)
+            d = np.where(ok, v - v[base], np.nan)
+            hit = np.abs(d) > threshold
+            at = np.flatnonzero(_first_of_runs(hit, np.sign(d), codes))
+            b_at = base[at]
+            # medians of the snapshots up to the baseline and from the step on
+            before = rolling_median(v, codes, window, at=b_at)
             after = rolling_median(v, codes, window, forward=True, at=at)
             persists = np.abs(after - before) > threshold * 0.75
             # does the value come back within two snapshots? (only asked where a step is)
@@ -86,7 +110,7 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
             for k in (1, 2):
                 nxt = np.minimum(at + k, n - 1)
                 same = (at + k < n) & (codes[nxt] == codes[at])
-                back |= same & (np.abs(v[nxt] - prev_at) < threshold / 2)
+                back |= same & (np.abs(v[nxt] - v[b_at]) < threshold / 2)
             shift_at = at[persists]
             fresh = ~mask[shift_at]
             for i, x, b, a in zip(shift_at[fresh].tolist(), d[shift_at[fresh]].tolist(),
@@ -100,28 +124,58 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
             "detail": lambda s: [detail[i] for i in df.index.get_indexer(s.index).tolist()]}
 
 
-def _formula_changes(df, shift_mask, *, min_members: int, min_share: float) -> list:
-    """Level shifts on the same date across many members: a probable formula change."""
-    if df["member_id"].nunique() < min_members:
+def _members_near(codes: np.ndarray, days: np.ndarray, at: np.ndarray) -> pd.Series:
+    """For each day in ``at``: how many members have a row within one day of it."""
+    order = np.argsort(days, kind="stable")
+    ds, cs = days[order], codes[order]
+    lo = np.searchsorted(ds, at - 1, side="left")
+    hi = np.searchsorted(ds, at + 1, side="right")
+    return pd.Series([len(np.unique(cs[a:b])) for a, b in zip(lo, hi, strict=True)],
+                     index=at, dtype="int64")
+
+
+def _formula_changes(d: Deduplicated, *, min_members: int, min_share: float,
+                     min_points: float, min_z: float) -> list:
+    """Same-date shifts of total SSI across members: a probable change in LinkedIn's formula.
+
+    Per member, the change of total SSI against the snapshot up to three days earlier (the
+    previous week's for weekly data) is compared with that member's usual change (1.4826
+    times the median absolute change, at least 0.05 points). A member shifts on a day when
+    the change is at least ``min_points`` and ``min_z`` times the usual one. A date (±1 day)
+    where at least ``min_members`` members, and ``min_share`` of the members with a
+    snapshot then, shift in the same direction is flagged for each of them.
+    """
+    df, codes, days = d.df, d.codes, d.days
+    if len(np.unique(codes)) < min_members:
         return []
-    day = df["date"]
-    shifted = df.loc[shift_mask, ["member_id", "date"]]
-    if shifted.empty:
+    base, ok = _step_rows(days, codes)
+    v = df["ssi"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        step = np.where(ok, v - v[base], np.nan)
+        usual = pd.Series(np.abs(step)).groupby(codes).transform("median").to_numpy()
+        noise = np.maximum(1.4826 * np.nan_to_num(usual), 0.05)
+        shifted = (np.abs(step) >= min_points) & (np.abs(step) >= min_z * noise)
+    shifted = _first_of_runs(shifted, np.sign(step), codes)
+    if not shifted.any():
         return []
-    counts = shifted.groupby("date")["member_id"].nunique()
-    counts = counts.add(counts.shift(1, freq="D"), fill_value=0).add(
-        counts.shift(-1, freq="D"), fill_value=0)
-    week = day.dt.to_period("W")
-    seen = df.groupby(week)["member_id"].nunique()
-    share = counts / seen.reindex(counts.index.to_period("W")).to_numpy()
-    hits = counts[(counts >= min_members) & (share >= min_share)].index
-    rows = shift_mask & day.isin(hits).to_numpy()
-    if not rows.any():
-        return []
-    n = counts.reindex(day[rows]).to_numpy()
-    return _log_rows(df, rows, "formula_change", "flagged",
-                     [f"{int(k)} members shifted within a day of this date: probably a change "
-                      "in LinkedIn's formula, not in behaviour" for k in n])
+    rows = []
+    for sign in (1.0, -1.0):
+        mine = shifted & (np.sign(step) == sign)
+        if not mine.any():
+            continue
+        near = _members_near(codes[mine], days[mine], np.unique(days[mine]))
+        seen = _members_near(codes, days, near.index.to_numpy())
+        share = near / seen.reindex(near.index).to_numpy()
+        hits = near[(near >= min_members) & (share >= min_share)]
+        flag = mine & np.isin(days, hits.index.to_numpy())
+        if flag.any():
+            k = hits.reindex(days[flag]).to_numpy()
+            rows += _log_rows(df, flag, "formula_change", "flagged",
+                              [f"{int(x)} members' SSI moved {'up' if sign > 0 else 'down'} "
+                               "within a day of this date, far beyond their usual changes: "
+                               "probably a change in LinkedIn's formula, not in behaviour"
+                               for x in k])
+    return rows
 
 
 def _annotation_rows(notes: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
@@ -153,6 +207,18 @@ def dated(df: pd.DataFrame, as_of: pd.Timestamp, logs: list) -> pd.DataFrame:
     return _keep(df, (bad | old).to_numpy())
 
 
+def failed_captures(df: pd.DataFrame, logs: list) -> pd.DataFrame:
+    """``failed_capture``: drop a snapshot whose four pillars are all 0 (whatever its total
+    says), or whose total is 0 with the pillars missing: a tracker saved an empty page."""
+    pill = df[list(PILLARS)].to_numpy(float)
+    zeros = (pill == 0).all(axis=1)
+    empty = np.isnan(pill).all(axis=1) & (df["ssi"].to_numpy(float) == 0)
+    failed = zeros | empty
+    logs += _log_rows(df, failed, "failed_capture", "dropped",
+                      "every score is 0 (a failed capture, e.g. an empty or logged-out page)")
+    return _keep(df, failed)
+
+
 def out_of_bounds(df: pd.DataFrame, logs: list) -> pd.DataFrame:
     """``out_of_bounds``: a value outside its range is removed (never clipped)."""
     for col, hi in LIMITS.items():
@@ -178,7 +244,13 @@ def missing_pillar(df: pd.DataFrame, logs: list) -> pd.DataFrame:
 
 def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
          integer_sum_tolerance: float) -> pd.DataFrame:
-    """``ssi_derived``, ``sum_mismatch`` and ``low_precision``; adds ``precision``."""
+    """``ssi_derived``, ``ssi_rounded``, ``sum_mismatch`` and ``low_precision``.
+
+    A total given as a whole number (as LinkedIn shows it) that agrees with the precise
+    pillars within ``integer_sum_tolerance`` is replaced by the pillar sum (said once per
+    member and file); a total that disagrees beyond the tolerance is flagged row by row.
+    Adds ``precision``.
+    """
     pill = df[list(PILLARS)].to_numpy(float)
     # the pillar sum in a fixed order (pandas' row sums depend on the frame's block layout)
     psum = pd.Series(((pill[:, 0] + pill[:, 1]) + pill[:, 2]) + pill[:, 3], index=df.index)
@@ -186,10 +258,16 @@ def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
     logs += _log_rows(df, derive, "ssi_derived", "corrected", "SSI missing; sum of pillars used")
     ssi = df["ssi"].where(~derive, psum.round(4)) if derive.any() else df["ssi"]
     integer_ssi = is_whole(ssi.to_numpy(float))
-    tol = np.where(integer_ssi, integer_sum_tolerance, sum_tolerance)
-    diff = (ssi - psum).abs()
-    mism = diff > tol + 1e-9
     lowp = is_whole(pill).all(axis=1)
+    diff = (ssi - psum).abs()
+    rounded = integer_ssi & ~lowp & (diff <= integer_sum_tolerance + 1e-9).to_numpy() & \
+        (diff > 1e-9).to_numpy()
+    if rounded.any():
+        _log_rounded(df, rounded, ssi, psum, logs)
+        ssi = ssi.where(~rounded, psum.round(4))
+        diff = (ssi - psum).abs()
+    tol = np.where(integer_ssi & ~rounded, integer_sum_tolerance, sum_tolerance)
+    mism = diff > tol + 1e-9
     df = df.assign(ssi=ssi, precision=_labels(lowp, "integer", "full", df.index))
     logs += _log_rows(df, mism, "sum_mismatch", "flagged",
                       lambda s, psum=psum: [f"SSI {a:g} but pillars sum to {b:.3f}"
@@ -198,6 +276,22 @@ def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
     logs += _log_rows(df, lowp, "low_precision", "flagged",
                       "whole-number pillar scores: changes under 1 point are invisible")
     return df
+
+
+def _log_rounded(df, rounded, ssi, psum, logs) -> None:
+    """One ``ssi_rounded`` row per member and file: its first such snapshot, with a count."""
+    sub = pd.DataFrame({"m": df["member_id"].astype(str), "s": df["source"].astype(str),
+                        "a": ssi, "b": psum})[rounded]
+    first = ~sub.duplicated(["m", "s"])
+    n = sub.groupby(["m", "s"], sort=False)["a"].transform("size")
+    mask = np.zeros(len(df), dtype=bool)
+    mask[np.flatnonzero(rounded)[first.to_numpy()]] = True
+    text = {i: f"{k} snapshots give SSI as a whole number (as LinkedIn shows it) that agrees "
+               f"with the pillars; their precise sum is used (e.g. {a:g} → {b:.3f})"
+            for i, k, a, b in zip(sub.index[first], n[first], sub["a"][first], sub["b"][first],
+                                  strict=True)}
+    logs += _log_rows(df, mask, "ssi_rounded", "corrected",
+                      lambda s: [text[i] for i in s.index])
 
 
 @dataclass
@@ -333,18 +427,20 @@ def jumps(d: Deduplicated, step_arr: np.ndarray, logs: list, *, max_daily_jump: 
 
 
 def breaks(d: Deduplicated, logs: list, *, level_shift: float, shift_window: int,
-           formula_min_members: int, formula_min_share: float) -> None:
+           formula_min_members: int, formula_min_share: float, formula_min_points: float,
+           formula_min_z: float) -> None:
     """``level_shift``, ``spike`` and ``formula_change``: steps that persist or revert."""
     shifts = _level_shifts(d.df, d.codes, d.days, threshold=level_shift, window=shift_window)
-    if not len(shifts):
-        return
-    df = d.df
-    logs += _log_rows(df, shifts["mask"], "level_shift", "flagged", shifts["detail"])
-    logs += _log_rows(df, shifts["spike"], "spike", "flagged",
-                      lambda s: ["a jump that reverts within two snapshots (kept; LinkedIn "
-                                 "scores can dip and recover)"] * len(s))
-    logs += _formula_changes(df, shifts["mask"], min_members=formula_min_members,
-                             min_share=formula_min_share)
+    if len(shifts):
+        df = d.df
+        logs += _log_rows(df, shifts["mask"], "level_shift", "flagged", shifts["detail"])
+        logs += _log_rows(df, shifts["spike"], "spike", "flagged",
+                          lambda s: ["a jump that reverts within two snapshots (kept; LinkedIn "
+                                     "scores can dip and recover)"] * len(s))
+    if len(d.df) >= 3:
+        logs += _formula_changes(d, min_members=formula_min_members,
+                                 min_share=formula_min_share, min_points=formula_min_points,
+                                 min_z=formula_min_z)
 
 
 def peer_group_change(d: Deduplicated, logs: list) -> None:

@@ -33,7 +33,7 @@ from ._frames import (
     order_snapshots,
 )
 from ._text import check_tz
-from .linkedin_export import EXPORT_FILE, load_export, profile_name
+from .linkedin_export import EXPORT_FILE, Owner, load_export, profile_name
 from .notes import load_annotations
 from .registry import ACTIVITY_SUFFIXES, SNAPSHOT_SUFFIXES, ActivityPart, Peek, find
 from .sources import Source, expand
@@ -146,8 +146,8 @@ def _activity_part(source: Source, member: str) -> ActivityPart | None:
     return None if fmt is None else fmt.activity(peek, member)
 
 
-def load_activity(*paths: PathLike, member_id: str | None = None,
-                  tz: str = "UTC") -> ActivityTable:
+def load_activity(*paths: PathLike, member_id: str | None = None, tz: str = "UTC",
+                  owner: str | None = None) -> ActivityTable:
     """Load activity counts from LinkedIn data exports, Sales Navigator reports and CSVs.
 
     Parameters
@@ -161,6 +161,10 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     tz : str, default "UTC"
         The member's time zone: UTC timestamps of posts, comments, reactions and messages
         are counted on the local calendar day.
+    owner : str, optional
+        The export owner's profile URL, or their name as messages show it, to tell sent
+        messages from received ones when the export has no ``Profile.csv`` and the
+        messages do not make it clear.
 
     Returns
     -------
@@ -197,7 +201,8 @@ def load_activity(*paths: PathLike, member_id: str | None = None,
     profiles = {str(Path(s.name).parent): profile_name([s]) for s in sources
                 if s.basename.lower() == "profile.csv"}
     for key in sorted(exports):
-        f, c = load_export(exports[key], tz, member, log, profiles.get(key, ""), hourly)
+        f, c = load_export(exports[key], tz, member, log,
+                           Owner.given(owner, profiles.get(key, "")), hourly)
         parts.append(ActivityPart(f, c))
     if not parts:
         raise NoDataFoundError("no activity file found (expected a LinkedIn data export with "

@@ -87,7 +87,8 @@ def to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: bool
     s = df[col].astype(str).str.strip()
     s = s.replace({"": None, "-": None, "n/a": None, "NA": None, "null": None, "None": None})
     if percent:
-        s = s.str.replace(r"(?i)^(top|primeiros|top\s*)\s*", "", regex=True).str.rstrip("%")
+        s = s.str.replace(r"(?i)^(top|primeiros|top\s*)\s*", "", regex=True).str.rstrip(
+            "%").str.strip()
     if decimal_comma:
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     out = pd.to_numeric(s, errors="coerce")
@@ -114,6 +115,7 @@ def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
     if log is not None and (~todo).any():
         blanks = np.flatnonzero((~todo).to_numpy())
         log.append({"file": source.short, "row": int(line[blanks[0]]), "rule": "blank_date",
+                    "rows": len(blanks),
                     "detail": f"{len(blanks)} rows with an empty {column} skipped"})
     for fmt in formats:
         if not todo.any():
@@ -129,7 +131,7 @@ def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
             raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
                             row=int(line[i]), column=column)
         for i in bad:
-            log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date",
+            log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date", "rows": 1,
                         "detail": f"{column} is not a date in a known format; row skipped"})
     return result
 
@@ -188,3 +190,47 @@ def require_columns(df: pd.DataFrame, cols: Iterable[str], source: Source, line:
     if missing:
         raise DataError(f"lacks the columns {missing}; found {list(df.columns)}",
                         path=source.name, row=line)
+
+
+class FileNotes:
+    """The ingest log entries of one input file, with its row accounting.
+
+    Every data row of a file is either used or skipped with a reason: ``account(read,
+    used)`` records both counts, ``skip`` each reason with the rows it covers, so that
+    ``rows_read = rows_used + sum(skipped)`` can be checked per file.
+
+    Parameters
+    ----------
+    source : Source
+        The file.
+    log : list of dict
+        The ingest log entries (appended to).
+    """
+
+    def __init__(self, source: Source, log: list[dict]):
+        self.file, self.log = source.short, log
+
+    def note(self, rule: str, detail: str, *, row: int = 0) -> None:
+        """Add a note that skips no row (an inference, a column not used)."""
+        self.log.append({"file": self.file, "row": int(row), "rule": rule, "rows": 0,
+                         "detail": detail})
+
+    def skip(self, rows: int, rule: str, detail: str, *, row: int = 0) -> None:
+        """Add the reason ``rows`` rows were not counted (nothing when ``rows`` is 0)."""
+        if rows:
+            self.log.append({"file": self.file, "row": int(row), "rule": rule,
+                             "rows": int(rows), "detail": detail})
+
+    def account(self, read: int, used: int, what: str = "rows") -> None:
+        """Record how many data rows the file has and how many were used."""
+        self.log.append({"file": self.file, "row": 0, "rule": "rows_read", "rows": int(read),
+                         "detail": f"{read} {what} read"})
+        self.log.append({"file": self.file, "row": 0, "rule": "rows_used", "rows": int(used),
+                         "detail": f"{used} {what} used"})
+
+    def unused(self, columns, why: str = "") -> None:
+        """List the columns the kit does not use, once (nothing when there are none)."""
+        columns = [c for c in columns if str(c).strip()]
+        if columns:
+            self.note("columns_not_used", f"columns not used: {', '.join(map(str, columns))}"
+                      + (f" ({why})" if why else ""))

@@ -15,49 +15,119 @@ import pyarrow.compute as pc
 
 from ..arrays import NS_PER_DAY, category_column, days_to_ns, in_member_order
 from ..errors import DataError
-from ..schema import ACTIVITIES
+from ..schema import ACTIVITIES, ACTIVITY_LABELS, ACTIVITY_SINGULAR
 from ._fast import dictionary_categorical
-from ._text import day_formats, norm, parse_dates, read_table, to_number
+from ._text import FileNotes, day_formats, norm, parse_dates, read_table, to_number
 from .sources import Source
+
+#: Activity names as people and tools write them (labels, singulars) → canonical name.
+_ACTIVITY_NAMES = {norm(k): k for k in ACTIVITIES} | {
+    norm(v): k for k, v in {**ACTIVITY_LABELS, **ACTIVITY_SINGULAR}.items()}
 
 
 def is_activity_header(header: list[str]) -> bool:
-    """Tell whether a CSV header (column names) has a date and an activity column."""
+    """Tell whether a CSV header is an activity table's: wide or long (activity, count)."""
     names = {norm(h) for h in header}
-    return "date" in names and bool(names & set(ACTIVITIES))
+    return "date" in names and (bool(names & set(ACTIVITIES))
+                                or {"activity", "count"} <= names)
 
 
-def read_activity_csv(source: Source, text: str, member_id: str) -> tuple[list, list]:
-    """Read an activity CSV (wide: one column per activity) into count frames and coverage.
+def _check_counts(vals: pd.Series, raw: pd.DataFrame, col: str, source: Source) -> None:
+    bad = vals.notna() & ((vals < 0) | (vals % 1 != 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"expected a whole count of zero or more, found {raw.iloc[i][col]!r}",
+                        path=source.name, row=int(raw.index[i]), column=col)
 
-    Each activity column is covered on the days it has a value; an empty cell is not
-    tracked. Counts must be whole and not negative (a DataError names the cell).
+
+def _long_to_wide(raw: pd.DataFrame, df: pd.DataFrame, notes: FileNotes,
+                  source: Source) -> tuple[pd.DataFrame, int]:
+    """The long form ``[member_id,]date,activity,count``: one column per activity.
+
+    Activity names may be canonical (``invitations_sent``) or labels (``invitations
+    sent``); rows with another name are skipped and logged.
     """
-    raw = read_table(text, source)
-    cols = {c: norm(c) for c in raw.columns}
-    df = raw.rename(columns=cols)
-    acts = [c for c in df.columns if c in ACTIVITIES]
+    name = df["activity"].astype(str).map(norm).map(_ACTIVITY_NAMES)
+    unknown = name.isna()
+    if unknown.any():
+        seen = sorted(set(df.loc[unknown, "activity"].astype(str)))
+        notes.skip(int(unknown.sum()), "unknown_activity",
+                   f"{int(unknown.sum())} rows with an activity this kit does not know "
+                   f"({', '.join(repr(x) for x in seen[:3])}{', …' if len(seen) > 3 else ''})",
+                   row=int(df.index[int(np.argmax(unknown.to_numpy()))]))
+    counts = to_number(df, "count", source)
+    _check_counts(counts, raw, [c for c in raw.columns if norm(c) == "count"][0], source)
     day = df["date"].astype(str).str.strip().str.slice(0, 10)
-    dates = parse_dates(day, source, "date", raw.index,
-                         day_formats(day, source, "date", raw.index))
+    dates = parse_dates(day, source, "date", df.index, day_formats(day, source, "date",
+                                                                    df.index))
+    keep = ~unknown
+    ids = ["member_id"] if "member_id" in df else []
+    long = df.loc[keep, ids].assign(date=dates[keep].dt.strftime("%Y-%m-%d"),
+                                    activity=name[keep], count=counts[keep])
+    wide = long.pivot_table(index=[*ids, "date"], columns="activity", values="count",
+                            aggfunc="sum", sort=True, dropna=False).reset_index()
+    wide.index = pd.Index(np.arange(2, len(wide) + 2), name="line")
+    acts = [a for a in wide.columns if a in ACTIVITIES]
+    wide[acts] = wide[acts].astype(object).where(wide[acts].notna(), "")
+    return wide, int(unknown.sum())
+
+
+def read_activity_csv(source: Source, text: str, member_id: str,
+                      log: list[dict] | None = None) -> tuple[list, list]:
+    """Read an activity CSV into count frames and coverage.
+
+    Wide (one column per activity, one row per day) or long (``activity,count`` columns,
+    one row per day and activity). Each activity is covered on the days it has a value;
+    an empty cell is not tracked (unknown). Counts must be whole and not negative (a
+    DataError names the cell). Rows without a date, columns the kit does not use and (long
+    form) unknown activity names are logged.
+    """
+    notes = FileNotes(source, [] if log is None else log)
+    raw = read_table(text, source)
+    df = raw.rename(columns={c: norm(c) for c in raw.columns})
+    long = "activity" in df and "count" in df and not (set(df.columns) & set(ACTIVITIES))
+    n_read = len(df)
+    day = df["date"].astype(str).str.strip().str.slice(0, 10)
+    blank = (day == "").to_numpy()
+    notes.skip(int(blank.sum()), "blank_date", f"{int(blank.sum())} rows with an empty date "
+               "skipped", row=int(df.index[int(np.argmax(blank))]) if blank.any() else 0)
+    raw, df, day = raw[~blank], df[~blank], day[~blank]
+    if long:
+        used_cols = {"member_id", "date", "activity", "count"}
+        df, n_unknown = _long_to_wide(raw, df, notes, source)
+        n_long = int((~blank).sum())
+        day = df["date"].astype(str).str.strip().str.slice(0, 10)
+        raw_cols, raw = raw.columns, df
+    acts = [c for c in df.columns if c in ACTIVITIES]
+    dates = parse_dates(day, source, "date", df.index, day_formats(day, source, "date", df.index))
     members = (df["member_id"].astype(str).str.strip() if "member_id" in df
                else pd.Series(member_id, index=df.index))
     frames, coverage = [], []
     label = f"{source.short} [activity csv]"
+    any_value = pd.Series(False, index=df.index)
     for a in acts:
         vals = to_number(df, a, source)
-        bad = vals.notna() & ((vals < 0) | (vals % 1 != 0))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"expected a whole count of zero or more, found {raw.iloc[i][a]!r}",
-                            path=source.name, row=int(raw.index[i]), column=a)
+        _check_counts(vals, raw, a, source)
         tracked = vals.notna() & dates.notna()
+        any_value |= tracked
         part = pd.DataFrame({"member_id": members[tracked], "date": dates[tracked],
                              "activity": a, "count": vals[tracked].astype("int64")})
         for m, g in part.groupby("member_id", sort=True):
             coverage.append({"member_id": m, "activity": a, "start": g["date"].min(),
                              "end": g["date"].max(), "source": label, "granularity": "day"})
         frames.append(part[part["count"] > 0])
+    if long:
+        used = n_long - n_unknown
+    else:
+        raw_cols = raw.columns
+        empty = int((~any_value).sum())
+        notes.skip(empty, "no_values", f"{empty} rows without any activity value (nothing "
+                   "tracked that day) skipped")
+        used = int(any_value.sum())
+        used_cols = {"member_id", "date", *ACTIVITIES}
+    notes.account(n_read, used)
+    notes.unused([c for c in raw_cols if norm(c) not in used_cols],
+                 "not an activity this kit knows")
     return frames, coverage
 
 

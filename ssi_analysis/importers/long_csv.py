@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import PILLARS
+from ._text import FileNotes
 from .sources import Source
 
 #: One entry per UI language: the file's column names, the field labels LinkedIn shows
@@ -80,7 +81,8 @@ def detect(header: list[str]) -> str | None:
     return None
 
 
-def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
+def parse(df: pd.DataFrame, source: Source, tz: str, log: list[dict] | None = None
+          ) -> pd.DataFrame:
     """Pivot a long tracker file into one snapshot row per capture.
 
     Parameters
@@ -91,6 +93,8 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
         For messages and the ``source`` column.
     tz : str
         Time zone of the tracker's local date and time columns.
+    log : list of dict, optional
+        Ingest log: lines read and used, lines whose label the kit does not use.
 
     Returns
     -------
@@ -129,6 +133,16 @@ def parse(df: pd.DataFrame, source: Source, tz: str) -> pd.DataFrame:
     if "raw" in col:
         for st, r in zip(stamp[text], df.loc[text, col["raw"]], strict=True):
             names[st] = str(r).strip()
+    notes = FileNotes(source, [] if log is None else log)
+    unknown = target.isna()
+    if unknown.any():
+        labels = sorted(set(df.loc[unknown.to_numpy(), col["field"]].astype(str).str.strip()))
+        notes.skip(int(unknown.sum()), "labels_not_used",
+                   f"{int(unknown.sum())} lines with labels this kit does not read "
+                   f"({', '.join(repr(x) for x in labels[:3])}"
+                   f"{', …' if len(labels) > 3 else ''}); add them to LANGUAGES if they "
+                   "hold SSI data", row=int(df.index[int(np.argmax(unknown.to_numpy()))]))
+    notes.account(len(df), int((~unknown).sum()), "lines")
     target = target.where(~text)
     long = pd.DataFrame({"stamp": stamp, "target": target, "value": value})[target.notna()]
     if long.empty:

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..schema import ACTIVITIES, PILLARS, SNAPSHOT_NUMERIC
+from ..schema import ACTIVITIES, PILLARS, SNAPSHOT_COLUMNS, SNAPSHOT_NUMERIC
 from . import long_csv, salesnav
 from ._fast import big_csv_header, fast_csv
-from ._text import csv_rows, header_of, is_xlsx, read_table
+from ._text import FileNotes, csv_rows, header_of, is_xlsx, read_table
 from .activity_csv import fast_activity, is_activity_header, read_activity_csv
 from .salesapi_json import read_json_snapshots
 from .snapshot_csv import is_snapshot_header, read_wide_snapshots
@@ -143,12 +143,18 @@ class Format:
 
 # ----------------------------------------------------------------------------- readers
 
+def _counted(df: pd.DataFrame, peek: Peek, log: list, what: str) -> pd.DataFrame:
+    """Record that every record of a file was used (its readers raise for a bad one)."""
+    FileNotes(peek.source, log).account(len(df), len(df), what)
+    return df
+
+
 def _json_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
-    return read_json_snapshots(peek.text, peek.source, tz)
+    return _counted(read_json_snapshots(peek.text, peek.source, tz), peek, log, "records")
 
 
 def _page_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
-    return read_html_snapshot(peek.text, peek.source, tz)
+    return _counted(read_html_snapshot(peek.text, peek.source, tz), peek, log, "records")
 
 
 def _salesnav_rows(peek: Peek) -> list[list[str]]:
@@ -167,7 +173,7 @@ def _salesnav_activity(peek: Peek, member: str) -> ActivityPart:
 
 
 def _long_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
-    return long_csv.parse(read_table(peek.text, peek.source), peek.source, tz)
+    return long_csv.parse(read_table(peek.text, peek.source), peek.source, tz, log)
 
 
 def _wide_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
@@ -180,8 +186,12 @@ def _wide_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
         fast["source"] = pd.Categorical.from_codes(
             np.zeros(len(fast), np.int8), categories=pd.Index([f"{source.short} [snapshot csv]"],
                                                               dtype=str))
+        notes = FileNotes(source, log)
+        notes.account(len(fast), len(fast))
+        notes.unused([c for c in fast.columns if c not in SNAPSHOT_COLUMNS],
+                     "not a column this kit knows; rename it if it holds SSI data")
         return fast
-    return read_wide_snapshots(peek.text, source, tz)
+    return read_wide_snapshots(peek.text, source, tz, log)
 
 
 def _csv_activity(peek: Peek, member: str) -> ActivityPart:
@@ -193,9 +203,15 @@ def _csv_activity(peek: Peek, member: str) -> ActivityPart:
             if table is not None and set(table.column_names) & set(ACTIVITIES) else None)
     if fast is not None:
         frames, coverage, canonical = fast
-        return ActivityPart(frames, coverage, [], canonical)
-    frames, coverage = read_activity_csv(source, peek.text, member)
-    return ActivityPart(frames, coverage)
+        notes: list[dict] = []
+        FileNotes(source, notes).account(table.num_rows, table.num_rows)
+        FileNotes(source, notes).unused([c for c in table.column_names
+                                         if c not in ("member_id", "date", *ACTIVITIES)],
+                                        "not an activity this kit knows")
+        return ActivityPart(frames, coverage, notes, canonical)
+    notes: list[dict] = []
+    frames, coverage = read_activity_csv(source, peek.text, member, notes)
+    return ActivityPart(frames, coverage, notes)
 
 
 #: The registry, in the order formats are tried for each kind.

@@ -20,7 +20,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from ..errors import DataError
-from ._text import norm
+from ._text import FileNotes, norm
 from .sources import Source
 
 PERIOD_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})_to_(\d{4}-\d{2}-\d{2})")
@@ -173,13 +173,14 @@ def parse(rows: list[list[str]], source: Source) -> tuple[pd.DataFrame, pd.DataF
         raise DataError("Seat ID is empty", path=source.name, row=lines[i], column="Seat ID")
     label = f"{source.short} [Sales Navigator usage report]"
     out = pd.DataFrame({"member_id": seat, "date": end})
-    log = []
+    log: list[dict] = []
+    notes = FileNotes(source, log)
     for col, canon in SNAPSHOT_FIELDS.items():
         out[canon] = _numbers(df[col], source, header[names.index(col)], lines)
     has_ssi = out[["brand", "people", "insights", "relationships"]].notna().all(axis=1)
     for i in np.flatnonzero(~has_ssi.to_numpy()):
-        log.append({"file": source.short, "row": lines[i], "rule": "no_ssi",
-                    "detail": "seat without SSI scores (never onboarded?) skipped"})
+        notes.note("no_ssi", "seat without SSI scores (never onboarded?): no snapshot",
+                   row=lines[i])
     snaps = out[has_ssi].assign(source=label).reset_index(drop=True)
     acts, coverage = [], []
     for col, canon in ACTIVITY_FIELDS.items():
@@ -198,6 +199,15 @@ def parse(rows: list[list[str]], source: Source) -> tuple[pd.DataFrame, pd.DataF
                       "source": label, "granularity": "period"} for m in seat[ok]]
     act = pd.concat(acts, ignore_index=True) if acts else pd.DataFrame(
         columns=["member_id", "date", "activity", "count"])
+    counted = has_ssi.to_numpy().copy()
+    for a in acts:                       # seats with an activity count
+        counted |= seat.isin(set(a["member_id"])).to_numpy()
+    notes.skip(int((~counted).sum()), "empty_seat", "seats with neither SSI scores nor "
+               "activity counts skipped")
+    notes.account(len(df), int(counted.sum()), "seats")
+    known = {"seat_id", *SNAPSHOT_FIELDS, *ACTIVITY_FIELDS}
+    notes.unused([h for h, n in zip(header, names, strict=True) if n not in known],
+                 "names and e-mail addresses are never read into outputs")
     return snaps, act[act["count"] > 0], coverage, log
 
 

@@ -186,8 +186,25 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     return unique
 
 
+def _utf16_without_bom(head: bytes) -> str:
+    """Return "utf-16-le"/"utf-16-be" when text is UTF-16 written without a byte-order mark.
+
+    Such text (Excel's "Unicode text") has a NUL byte beside every ASCII character: in
+    the first 4 KiB, at least 90% of the odd (little-endian) or even (big-endian) bytes are
+    NUL and almost none of the others. Anything else is not taken for UTF-16.
+    """
+    n = len(head) - len(head) % 2
+    if n < 4:
+        return ""
+    even, odd = head[0:n:2], head[1:n:2]
+    for enc, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.02 * len(chars):
+            return enc
+    return ""
+
+
 def decode_text(data: bytes, source: Source) -> str:
-    r"""Decode a text file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+    r"""Decode a text file: UTF-8 (with or without BOM) or UTF-16 (with or without BOM).
 
     Parameters
     ----------
@@ -206,9 +223,11 @@ def decode_text(data: bytes, source: Source) -> str:
     DataError
         For binary files and text in other encodings.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = ("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff"))
+                else _utf16_without_bom(data[:4096]))
+    if encoding:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             raise DataError("is not valid UTF-16 text", path=source.name) from None
     else:

@@ -162,7 +162,8 @@ def test_messages_owner_from_profile_drafts_and_sponsored(tmp_path):
         {"date": pd.Timestamp("2026-01-01"), "activity": "messages_sent", "count": 1}]
     log = act.ingest_log
     assert log["detail"].str.contains("1 drafts not counted").any()
-    assert log["detail"].str.contains("owner found from Profile.csv").any()
+    assert log["detail"].str.contains("owner found from your name (Profile.csv)",
+                                      regex=False).any()
     dump = "".join(t.to_csv() for t in (act.counts, act.coverage, act.ingest_log, act.hours))
     assert "secret reply" not in dump and "l/in/bo" not in dump
 
