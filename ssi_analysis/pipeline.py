@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -94,6 +95,9 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     out = Path(out_dir)
     if as_of is None:
         as_of = pd.Timestamp.now(_tz(tz)).strftime("%Y-%m-%d")
+    elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) or pd.isna(
+            pd.to_datetime(str(as_of), format="%Y-%m-%d", errors="coerce")):
+        raise DataError(f"--as-of must be a date YYYY-MM-DD, got {as_of!r}")
     snaps = load_snapshots(*paths, member_id=member_id, tz=tz)
     notes = load_annotations(*paths)
     result = clean_snapshots(snaps, as_of=as_of, annotations=notes)

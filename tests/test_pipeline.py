@@ -76,3 +76,21 @@ def test_input_manifest_hashes_every_file_and_zip_member(tmp_path):
         assert got[name]["sha256"] == hashlib.sha256(data).hexdigest()
         assert got[name]["bytes"] == len(data)
 
+
+
+def test_as_of_defaults_to_today_is_recorded_and_judges_future_dates(tmp_path):
+    import json
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "ssi.csv").write_text("date,ssi,brand,people,insights,relationships\n"
+                                 "2026-01-05,40,10,10,10,10\n2030-01-05,41,10,11,10,10\n")
+    out = ingest([raw], tmp_path / "a")
+    man = json.loads(out["manifest"].read_text())
+    assert man["parameters"]["as_of"] == pd.Timestamp.now("UTC").strftime("%Y-%m-%d")
+    assert pd.read_parquet(out["snapshots"])["date"].dt.year.tolist() == [2026]
+    later = ingest([raw], tmp_path / "b", as_of="2031-01-01")
+    assert len(pd.read_parquet(later["snapshots"])) == 2
+    again = ingest([raw], tmp_path / "c", as_of="2031-01-01")
+    for k in later:
+        assert later[k].read_bytes() == again[k].read_bytes(), k
