@@ -198,7 +198,7 @@ def gaps_table(gaps: pd.DataFrame, *, limit: int = 10) -> pd.DataFrame:
 
 
 def ingest_table(ingest_log: pd.DataFrame) -> pd.DataFrame:
-    """What the importers did with each input file: rows read, used and skipped, and why.
+    """Tabulate what the importers did with each file: rows read, used, skipped and why.
 
     Parameters
     ----------
@@ -280,11 +280,17 @@ def effects_table(effects: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
         "Verdict": e["verdict"],
         f"Points per extra action a {period}": e["estimate"].map(
             lambda v: "" if pd.isna(v) else fmt.format(v)),
-        "90% range": [("" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}")
-                      for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
+        _range_label(e): [("" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}")
+                          for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
         "q": e["q_value"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}"),
         f"{period.capitalize()}s": e["n_periods"],
     }).reset_index(drop=True)
+
+
+def _range_label(effects: pd.DataFrame) -> str:
+    """``"90% range"``, or the widened level the table's intervals have."""
+    lv = effects["interval_level"].dropna() if "interval_level" in effects else []
+    return f"{lv.iloc[0]:.0%} range" if len(lv) else "90% range"
 
 
 def effects_table_empty() -> pd.DataFrame:

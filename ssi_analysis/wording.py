@@ -23,7 +23,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
     effects : pandas.DataFrame
         Output of :func:`estimate_effects`.
     alpha : float
-        The interval level used (for the wording "90% range").
+        ``1 - alpha`` is the nominal interval level; the table's own ``interval_level``
+        (widened for the number of pairs tested) is the one quoted.
     freq : {"W", "M"}
         The period the effects are per (for the wording "week"/"month").
 
@@ -33,7 +34,8 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
         One sentence per "likely positive"/"likely negative" row, then a summary of the
         rest; every sentence is worded as an association.
     """
-    level = f"{(1 - alpha):.0%}"
+    lv = effects["interval_level"].dropna() if "interval_level" in effects else pd.Series([])
+    level = f"{(lv.iloc[0] if len(lv) else 1 - alpha):.0%}"
     period = "week" if freq.upper() == "W" else "month"
     out = []
     found = effects[effects["verdict"].isin(["likely positive", "likely negative"])]
@@ -60,6 +62,10 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
                    "tell a small positive from a small negative association.")
     if not len(found):
         out.insert(0, "No activity shows a clear association with any pillar yet.")
+    if len(lv) and lv.iloc[0] > 1 - alpha + 1e-9:
+        out.append(f"Ranges are {level} rather than {1 - alpha:.0%} because {len(lv)} pairs "
+                   "were tested at once: a range excludes zero exactly when the finding "
+                   "holds up after accounting for all of them.")
     return out
 
 

@@ -208,8 +208,11 @@ def dated(df: pd.DataFrame, as_of: pd.Timestamp, logs: list) -> pd.DataFrame:
 
 
 def failed_captures(df: pd.DataFrame, logs: list) -> pd.DataFrame:
-    """``failed_capture``: drop a snapshot whose four pillars are all 0 (whatever its total
-    says), or whose total is 0 with the pillars missing: a tracker saved an empty page."""
+    """``failed_capture``: drop snapshots of empty pages (all pillars 0, or total 0 alone).
+
+    A snapshot whose four pillars are all 0, whatever its total says, or whose total is 0
+    with the pillars missing: a tracker saved an empty or logged-out page.
+    """
     pill = df[list(PILLARS)].to_numpy(float)
     zeros = (pill == 0).all(axis=1)
     empty = np.isnan(pill).all(axis=1) & (df["ssi"].to_numpy(float) == 0)

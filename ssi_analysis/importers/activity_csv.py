@@ -42,7 +42,7 @@ def _check_counts(vals: pd.Series, raw: pd.DataFrame, col: str, source: Source) 
 
 def _long_to_wide(raw: pd.DataFrame, df: pd.DataFrame, notes: FileNotes,
                   source: Source) -> tuple[pd.DataFrame, int]:
-    """The long form ``[member_id,]date,activity,count``: one column per activity.
+    """Turn the long form ``[member_id,]date,activity,count`` into one column per activity.
 
     Activity names may be canonical (``invitations_sent``) or labels (``invitations
     sent``); rows with another name are skipped and logged.

@@ -203,7 +203,7 @@ class Owner:
 
     @classmethod
     def given(cls, value: str | None, profile_name: str = "") -> Owner:
-        """The owner from ``--owner`` (a profile URL or a name), else Profile.csv's name."""
+        """Return the owner from ``--owner`` (a profile URL or a name), else Profile.csv's."""
         value = (value or "").strip()
         if value.lower().startswith(("http", "www.")):
             return cls(name=profile_name, url=value)
@@ -218,7 +218,7 @@ def _urls(value) -> list[str]:
 
 
 def _owner_url(f: _File, sender: pd.Series, owner: Owner) -> tuple[str, str]:
-    """Return the owner's profile URL and how it was found ("" when it cannot be told).
+    r"""Return the owner's profile URL and how it was found ("" when it cannot be told).
 
     In order: ``--owner`` (a URL); the owner's name (Profile.csv or ``--owner``): their
     messages are those from that name, plus any sent from the URL those carry (``"\0"``
@@ -365,7 +365,7 @@ def profile_name(sources: list[Source]) -> str:
 
 
 def _export_day(sources: list[Source]) -> pd.Timestamp | None:
-    """The last day the export covers: the day before the date in its name."""
+    """Return the last day the export covers: the day before the date in its name."""
     for s in sources:
         for part in (s.basename, *s.parent_names):
             m = _EXPORT_DATE.search(part)

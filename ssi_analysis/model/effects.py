@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from ..arrays import run_starts
 from ..errors import InsufficientDataError
 from ..features import check_freq
 from ..schema import ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
+from .inference import ClusterFit, Estimate, MemberOLS, fcr_level, mde, shrink
 from .linalg import (
-    ClusterOLS,
-    bh,
     combine_random_effects,
     member_quantiles,
     members_varying,
@@ -57,13 +54,11 @@ MIN_MEMBER_CHANGES = 8
 MIN_VARYING_MEMBERS = 10
 #: Activities correlated beyond this (within members) are reported jointly.
 JOINT_CORRELATION = 0.8
-#: Ljung–Box lag (weeks) for the residual autocorrelation check, and the fewest weeks.
-LJUNG_BOX_LAGS = 4
-LJUNG_BOX_MIN_WEEKS = 10
 
 
 EFFECT_COLUMNS = ("activity", "pillar", "estimate", "ci_low", "ci_high", "p_value", "q_value",
-                  "verdict", "n_periods", "n_members", "note", "negligible_within")
+                  "verdict", "n_periods", "n_members", "note", "negligible_within",
+                  "interval_level", "se", "df", "mde", "shrunk", "shrunk_low", "shrunk_high")
 
 
 VERDICTS = ("likely positive", "likely negative", "unclear", "negligible", "not estimable")
@@ -86,13 +81,14 @@ class _PillarFit:
     """One pillar's fitted model (internal).
 
     Per activity, the cumulative effect and the per-lag coefficients as
-    ``(estimate, ci_low, ci_high, p_value)``, plus notes.
+    :class:`~ssi_analysis.model.inference.Estimate`, plus notes.
     """
 
     def __init__(self, pillar: str):
         self.pillar = pillar
-        self.cum: dict[str, tuple[float, float, float, float]] = {}
-        self.lags: dict[str, list[tuple[float, float, float, float]]] = {}
+        self.cum: dict[str, Estimate] = {}
+        self.lags: dict[str, list[Estimate]] = {}
+        self.detectable: dict[str, tuple[float, float]] = {}   # (se, df) when not estimated
         self.notes: dict[str, str] = {}
         self.merged: dict[str, list[str]] = {}
         self.typical: dict[str, float] = {}
@@ -100,15 +96,6 @@ class _PillarFit:
         self.n_periods = 0
         self.n_members = 0
         self.method = ""
-
-
-def _tt(res, names: list[str], cols: list[str], alpha: float) -> tuple:
-    """Cumulative effect of ``cols`` (sum of coefficients) with interval and p-value."""
-    R = np.zeros(len(names))
-    R[[names.index(c) for c in cols]] = 1.0
-    tt = res.t_test(R)
-    lo, hi = tt.conf_int(alpha=alpha)[0]
-    return (float(np.squeeze(tt.effect)), float(lo), float(hi), float(np.squeeze(tt.pvalue)))
 
 
 def _merge_correlated(rows, kept, lag_cols, fit, threshold=JOINT_CORRELATION):
@@ -250,30 +237,50 @@ def _design(data, pillar, cols, winsorize):
     return Z
 
 
-def _fit_one_member(fit, data, rows, X_all, y_all, kept, lag_cols, pillar, alpha, common):
-    """OLS on one member's changes (jointly when there are enough weeks per coefficient)."""
-    k = sum(len(lag_cols[a]) for a in kept) + 1
-    joint = len(data) >= MIN_OBS_PER_COEF * k
-    fit.method = "OLS on weekly changes" + ("" if joint else ", one activity at a time")
-    if joint and len(data) < OBS_PER_COEF * k:
-        common.append(f"Exploratory: {len(data)} weeks for {k} coefficients (fewer than "
+def _lags_that_fit(n: int, kept: list[str], max_lag: int) -> int | None:
+    """Return the most lags one member's joint model can take (five weeks a coefficient)."""
+    for lags in range(max_lag, -1, -1):
+        if n >= MIN_OBS_PER_COEF * (len(kept) * (lags + 1) + 1):
+            return lags
+    return None
+
+
+def _fit_one_member(fit, data, X_all, y_all, kept, lag_cols, max_lag, common):
+    """Joint OLS of one member's changes with EWC errors — or no fit at all.
+
+    Never one activity at a time (correlated activities would take each other's credit):
+    with too few weeks for every lag, only the same-week association is fitted; with too
+    few even for that, nothing is, and the notes say how many weeks are needed.
+    """
+    n = len(data)
+    lags = _lags_that_fit(n, kept, max_lag)
+    if lags is None:
+        need = MIN_OBS_PER_COEF * (len(kept) + 1)
+        sd_y = np.std(y_all, ddof=1) if n > 1 else np.nan
+        for a in kept:
+            sd_x = np.std(X_all[lag_cols[a][0]].to_numpy(float), ddof=1) if n > 1 else 0.0
+            fit.detectable[a] = (sd_y / (sd_x * np.sqrt(n)) if sd_x > 0 else np.nan,
+                                 max(n - 2, 1))
+        fit.method = "not fitted: too few weeks"
+        common.append(f"Not enough weeks yet to relate {len(kept)} activities to this pillar "
+                      f"together: {n} usable weeks, about {need} needed ({need - n} more at "
+                      "one snapshot a week). Activities fitted one at a time would take "
+                      "each other's credit, so none is.")
+        return
+    cols = [c for a in kept for c in lag_cols[a][:lags + 1]]
+    k = len(cols) + 1
+    res = MemberOLS(y_all, X_all[cols].to_numpy(float), cols)
+    fit.method = "OLS on weekly changes, autocorrelation-robust (EWC) intervals"
+    if lags < max_lag:
+        common.append(f"With {n} weeks only the same-week association is estimated (the "
+                      f"week-after effect needs about {MIN_OBS_PER_COEF * (2 * len(kept) + 1)} "
+                      "weeks).")
+    if n < OBS_PER_COEF * k:
+        common.append(f"Exploratory: {n} weeks for {k} coefficients (fewer than "
                       f"{OBS_PER_COEF} per coefficient); only strong relationships show.")
-    if not joint:
-        common.append(f"Exploratory: {len(data)} weeks are too few to adjust activities for "
-                      "each other; each activity was fitted alone.")
-    for group in ([kept] if joint else [[a] for a in kept]):
-        gcols = [c for a in group for c in lag_cols[a]]
-        sub = data if joint else rows.dropna(subset=gcols)
-        X = X_all[gcols] if joint else sub[gcols]
-        y = y_all if joint else sub[f"d_{pillar}"].to_numpy(float)
-        res = sm.OLS(y, sm.add_constant(X, has_constant="add")).fit()
-        _store(fit, res, group, lag_cols, alpha)
-        if len(sub) > LJUNG_BOX_MIN_WEEKS and float(acorr_ljungbox(
-                res.resid, lags=[LJUNG_BOX_LAGS])["lb_pvalue"].iloc[0]) < 0.05:
-            msg = ("Week-to-week pattern in the residuals (Ljung–Box p < 0.05); the interval "
-                   "may be too narrow.")
-            if msg not in common:
-                common.append(msg)
+    for a in kept:
+        fit.cum[a] = res.combo(lag_cols[a][:lags + 1])
+        fit.lags[a] = [res.combo([c]) for c in lag_cols[a][:lags + 1]]
 
 
 def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize, missing,
@@ -303,57 +310,53 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize, mis
         fit.method = "per-member fits combined (random effects)"
         common.append(f"Small team ({fit.n_members} members): results combine per-member "
                       "estimates; team-level uncertainty is wide.")
-        _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha)
+        _fit_small_team(fit, data, X_all, y_all, kept, lag_cols)
     elif fit.n_members > 1:
-        fit.method = "member and period fixed effects, member-clustered errors"
         m_codes = data["_m"].to_numpy()
         Z = within_two_way(Z, m_codes, data["period"], copy=False)   # in place
-        res = ClusterOLS(Z[:, 0], Z[:, 1:], m_codes, cols)
-        _store(fit, res, kept, lag_cols, alpha)
+        res = ClusterFit(Z[:, 0], Z[:, 1:], m_codes, cols)
+        fit.method = ("member and period fixed effects, member-clustered "
+                      + ("CR2 errors with Bell–McCaffrey degrees of freedom" if res.cr2
+                         else "CR1 errors"))
+        for a in kept:
+            fit.cum[a] = res.combo(lag_cols[a])
+            fit.lags[a] = [res.combo([c]) for c in lag_cols[a]]
     else:
-        _fit_one_member(fit, data, rows, X_all, y_all, kept, lag_cols, pillar, alpha, common)
+        _fit_one_member(fit, data, X_all, y_all, kept, lag_cols, max_lag, common)
     for a in kept:
         fit.notes[a] = " ".join(common)
     return fit
 
 
-def _store(fit: _PillarFit, res, group, lag_cols, alpha) -> None:
-    names = list(res.model.exog_names)
-    ci = np.asarray(res.conf_int(alpha=alpha))
-    params, pvals = np.asarray(res.params), np.asarray(res.pvalues)
-    for a in group:
-        fit.cum[a] = _tt(res, names, lag_cols[a], alpha)
-        fit.lags[a] = [(float(params[i]), float(ci[i, 0]), float(ci[i, 1]), float(pvals[i]))
-                       for i in (names.index(c) for c in lag_cols[a])]
-
-
-def _fit_small_team(fit, data, X_all, y_all, kept, lag_cols, alpha) -> None:
+def _fit_small_team(fit, data, X_all, y_all, kept, lag_cols) -> None:
     """Per-member OLS (a loop over at most 19 members), combined by random effects."""
     cols = [c for a in kept for c in lag_cols[a]]
     per = {a: [] for a in kept}
     per_lag = {a: [[] for _ in lag_cols[a]] for a in kept}
+    names = ["const", *cols]
     for m in sorted(data["member_id"].unique()):
         sel = (data["member_id"] == m).to_numpy()
-        X = sm.add_constant(X_all.loc[sel, cols].to_numpy(float), has_constant="add")
+        X = np.column_stack([np.ones(int(sel.sum())), X_all.loc[sel, cols].to_numpy(float)])
         if sel.sum() <= X.shape[1] + 2 or np.linalg.matrix_rank(X) < X.shape[1]:
             continue
-        res = sm.OLS(y_all[sel], pd.DataFrame(X, columns=["const", *cols])).fit()
-        names = list(res.model.exog_names)
-        cov = np.asarray(res.cov_params())
+        xtx_inv = np.linalg.inv(X.T @ X)
+        beta = xtx_inv @ (X.T @ y_all[sel])
+        resid = y_all[sel] - X @ beta
+        cov = xtx_inv * (resid @ resid) / (len(resid) - X.shape[1])
         for a in kept:
             idx = [names.index(c) for c in lag_cols[a]]
             R = np.zeros(len(names))
             R[idx] = 1
-            per[a].append((float(R @ np.asarray(res.params)), float(R @ cov @ R)))
+            per[a].append((float(R @ beta), float(R @ cov @ R)))
             for j, i in enumerate(idx):
-                per_lag[a][j].append((float(np.asarray(res.params)[i]), float(cov[i, i])))
+                per_lag[a][j].append((float(beta[i]), float(cov[i, i])))
     for a in kept:
         if len(per[a]) < 2:
             fit.notes[a] = "Too few members with enough weeks to fit one by one."
             continue
         est, var = map(np.array, zip(*per[a], strict=True))
-        fit.cum[a] = combine_random_effects(est, var, alpha)
-        fit.lags[a] = [combine_random_effects(*map(np.array, zip(*lag, strict=True)), alpha)
+        fit.cum[a] = combine_random_effects(est, var)
+        fit.lags[a] = [combine_random_effects(*map(np.array, zip(*lag, strict=True)))
                        for lag in per_lag[a]]
 
 
@@ -407,25 +410,36 @@ def estimate_effects(
     alpha: float = 0.10,
     sesoi: float = 0.05,
     headroom: tuple[float, float] = (1.0, 24.0),
-    winsorize: float | None = 0.99,
+    winsorize: float | None = None,
     coverage: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
     panel: pd.DataFrame | None = None,
+    fdr: float | None = None,
 ) -> pd.DataFrame:
     """Estimate how each activity relates to each pillar's change (cumulative over lags).
 
     Parameters
     ----------
-    snapshots : pandas.DataFrame
+    snapshots : pandas.DataFrame, SnapshotTable or CleanResult
         Cleaned snapshots (one per member-day).
-    activity : pandas.DataFrame
-        Long activity counts with coverage (from :func:`ssi_analysis.load_activity`).
+    activity : ActivityTable or pandas.DataFrame
+        Activity with its coverage (from :func:`ssi_analysis.load_activity`), or counts
+        alone (coverage then inferred).
     freq : {"W", "M"}, default "W"
         Period of the changes.
     max_lag : int, default 1
         Lags ``0..max_lag`` periods enter the model; the estimate is their sum.
     alpha : float, default 0.10
-        Interval level ``1 - alpha`` and the BH q-value threshold for a verdict.
+        ``1 - alpha`` is the nominal interval level (the table's intervals are widened
+        for the number of pairs tested, see ``fdr``), and the level of the minimum
+        detectable effects and of the shrunk ranges.
+    fdr : float, optional
+        False discovery rate of the "likely" verdicts (Benjamini–Hochberg over the
+        table); default ``alpha / 2``, which keeps false findings under 10% of all
+        findings in the validation suite (docs/methods.md). The intervals shown are the
+        matching false-coverage-rate intervals, level ``1 - R fdr / m`` for ``R`` of
+        ``m`` pairs selected: a "likely" verdict's interval excludes zero, an "unclear"
+        one's includes it.
     sesoi : float, default 0.05
         Smallest effect of interest, in pillar points per week for a typical change in the
         activity (its interquartile range per period, at least one action; monthly periods
@@ -434,11 +448,13 @@ def estimate_effects(
     headroom : tuple of float, default (1, 24)
         Only periods starting strictly between these levels are modelled (the 0–25 cap
         hides effects at the edges).
-    winsorize : float or None, default 0.99
+    winsorize : float or None, default None
         Cap each activity's period counts at this quantile per member (bulk actions such
-        as 100 invitations in an afternoon); None keeps counts as they are.
+        as 100 invitations in an afternoon). Off by default: capping the regressor alone
+        biases the estimate (by one to two interval half-widths in team simulations),
+        and the member-clustered intervals already allow for such weeks.
     coverage : pandas.DataFrame, optional
-        Tracked dates per member and activity; default from ``activity.attrs``.
+        Tracked dates per member and activity; default the activity table's.
     breaks : pandas.DataFrame, optional
         ``member_id, date`` of breaks in the series (level shifts, formula changes, e.g.
         from the cleaning log); periods containing one are left out of the model.
@@ -450,10 +466,13 @@ def estimate_effects(
     -------
     pandas.DataFrame
         One row per activity x pillar: ``activity, pillar, estimate, ci_low, ci_high,
-        p_value, q_value, verdict, n_periods, n_members, note`` and
-        ``negligible_within`` (the ± bound per action below which the effect is negligible).
-        ``estimate`` is pillar points per period for one more action per period (an
-        association).
+        p_value, q_value, verdict, n_periods, n_members, note``, ``negligible_within``
+        (the ± bound per action below which the effect is negligible),
+        ``interval_level`` (of ``ci_low``/``ci_high``), ``se`` and ``df`` (of the test),
+        ``mde`` (the smallest effect the data detect with 80% power at ``alpha``) and
+        ``shrunk``, ``shrunk_low``, ``shrunk_high`` (shrunk toward zero: the numbers
+        advice uses). ``estimate`` is pillar points per period for one more action per
+        period (an association).
 
     Raises
     ------
@@ -462,33 +481,62 @@ def estimate_effects(
     """
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
                           winsorize, breaks, panel)
+    out = _table(fits, acts)
+    fdr = alpha / 2 if fdr is None else fdr
+    level, out["q_value"] = fcr_level(out["p_value"].to_numpy(float), fdr)
+    ests = [_estimate(r) for r in out.itertuples()]
+    out["ci_low"], out["ci_high"] = zip(*[e.interval(level) for e in ests], strict=True) \
+        if ests else ([], [])
+    out["interval_level"] = np.where(out["estimate"].notna(), level, np.nan)
+    per_period = sesoi * (1.0 if check_freq(freq) == "W" else 30.4 / 7)
+    typical = {(f.pillar, a): t for f in fits for a, t in f.typical.items()}
+    scale = np.array([typical.get((p, a), 1.0)
+                      for a, p in zip(out["activity"], out["pillar"], strict=True)])
+    bounds = per_period / scale
+    out["verdict"] = [_verdict(e, lo, hi, q, fdr, b) for e, lo, hi, q, b in
+                      zip(out["estimate"], out["ci_low"], out["ci_high"], out["q_value"], bounds,
+                          strict=True)]
+    out["negligible_within"] = np.where(out["estimate"].notna(), bounds, np.nan)
+    out["mde"] = [mde(se, df, alpha) for se, df in zip(out["se"], out["df"], strict=True)]
+    out["shrunk"], out["shrunk_low"], out["shrunk_high"] = shrink(
+        out["estimate"].to_numpy(float), out["se"].to_numpy(float), scale, 1 - alpha)
+    out["note"] = [_mde_note(n, m, v, p) for n, m, v, p in
+                   zip(out["note"], out["mde"], out["verdict"], out["n_periods"], strict=True)]
+    out["n_periods"] = out["n_periods"].astype(int)
+    out["n_members"] = out["n_members"].astype(int)
+    return out[list(EFFECT_COLUMNS)]
+
+
+def _table(fits, acts) -> pd.DataFrame:
+    """One row per activity x pillar with the estimate, its standard error and df."""
     rows = []
     merged = list(dict.fromkeys(name for fit in fits for name in fit.merged))
     for fit in fits:
         for a in [*acts, *merged]:
             if a in merged and a not in fit.merged:
                 continue
-            rec = {"activity": a, "pillar": fit.pillar, "estimate": np.nan, "ci_low": np.nan,
-                   "ci_high": np.nan, "p_value": np.nan, "n_periods": fit.n_periods,
-                   "n_members": fit.n_members,
-                   "note": fit.pillar_note or fit.notes.get(a, "")}
-            if a in fit.cum:
-                est, lo, hi, p = fit.cum[a]
-                rec.update(estimate=est, ci_low=lo, ci_high=hi, p_value=p)
-            rows.append(rec)
-    out = pd.DataFrame(rows)
-    out["q_value"] = bh(out["p_value"].to_numpy(float))
-    per_period = sesoi * (1.0 if check_freq(freq) == "W" else 30.4 / 7)
-    typical = {(f.pillar, a): t for f in fits for a, t in f.typical.items()}
-    bounds = [per_period / typical.get((p, a), 1.0)
-              for a, p in zip(out["activity"], out["pillar"], strict=True)]
-    out["verdict"] = [_verdict(e, lo, hi, q, alpha, b) for e, lo, hi, q, b in
-                      zip(out["estimate"], out["ci_low"], out["ci_high"], out["q_value"], bounds,
-                          strict=True)]
-    out["negligible_within"] = np.where(out["estimate"].notna(), bounds, np.nan)
-    out["n_periods"] = out["n_periods"].astype(int)
-    out["n_members"] = out["n_members"].astype(int)
-    return out[list(EFFECT_COLUMNS)]
+            e = fit.cum.get(a)
+            se, df = (e.se, e.df) if e is not None else fit.detectable.get(a, (np.nan, np.nan))
+            rows.append({"activity": a, "pillar": fit.pillar,
+                         "estimate": e.est if e is not None else np.nan, "se": se, "df": df,
+                         "p_value": e.p if e is not None else np.nan,
+                         "n_periods": fit.n_periods, "n_members": fit.n_members,
+                         "note": fit.pillar_note or fit.notes.get(a, "")})
+    return pd.DataFrame(rows, columns=["activity", "pillar", "estimate", "se", "df",
+                                       "p_value", "n_periods", "n_members", "note"])
+
+
+def _estimate(r) -> Estimate:
+    return Estimate(r.estimate, r.se, r.df) if np.isfinite(r.estimate) else \
+        Estimate(np.nan, np.nan, np.nan)
+
+
+def _mde_note(note: str, m: float, verdict: str, n: int) -> str:
+    """Add what the data could show to the note of an unclear or unfitted pair."""
+    if not np.isfinite(m) or verdict not in ("unclear", "not estimable"):
+        return note
+    return (f"{note} With these data, associations smaller than about {m:.2g} points per "
+            "action could not be told from zero.").strip()
 
 
 def lag_profile(
@@ -499,7 +547,7 @@ def lag_profile(
     max_lag: int = 3,
     alpha: float = 0.10,
     headroom: tuple[float, float] = (1.0, 24.0),
-    winsorize: float | None = 0.99,
+    winsorize: float | None = None,
     coverage: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -523,9 +571,10 @@ def lag_profile(
     rows = []
     for fit in fits:
         for a, lags in fit.lags.items():
-            for k, (est, lo, hi, p) in enumerate(lags):
-                rows.append({"activity": a, "pillar": fit.pillar, "lag": k, "estimate": est,
-                             "ci_low": lo, "ci_high": hi, "p_value": p,
+            for k, e in enumerate(lags):
+                lo, hi = e.interval(1 - alpha)
+                rows.append({"activity": a, "pillar": fit.pillar, "lag": k, "estimate": e.est,
+                             "ci_low": lo, "ci_high": hi, "p_value": e.p,
                              "n_periods": fit.n_periods})
     return pd.DataFrame(rows, columns=["activity", "pillar", "lag", "estimate", "ci_low",
                                        "ci_high", "p_value", "n_periods"])

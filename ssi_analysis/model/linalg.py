@@ -13,6 +13,7 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from ..arrays import run_starts
+from .inference import NOT_ESTIMATED, Estimate
 
 #: Largest members x periods table for the direct two-way demeaning (else: iterations).
 DIRECT_CELLS = 5_000_000
@@ -180,18 +181,14 @@ class ClusterOLS:
         return _TTest(float(R @ self.params), float(np.sqrt(R @ self._cov @ R)), self.df)
 
 
-def combine_random_effects(est: np.ndarray, var: np.ndarray, alpha: float) -> tuple:
-    """Random-effects (iterated) combination of per-member estimates, t-based interval."""
+def combine_random_effects(est: np.ndarray, var: np.ndarray) -> Estimate:
+    """Random-effects (iterated) combination of per-member estimates, t(G − 1) based."""
     ok = np.isfinite(est) & np.isfinite(var) & (var > 0)
     est, var = est[ok], var[ok]
     if len(est) < 2:
-        return (np.nan,) * 4
+        return NOT_ESTIMATED
     res = combine_effects(est, var, method_re="iterated")
-    mean, se = float(res.mean_effect_re), float(res.sd_eff_w_re)
-    df = len(est) - 1
-    crit = stats.t.ppf(1 - alpha / 2, df)
-    p = float(2 * stats.t.sf(abs(mean / se), df)) if se > 0 else np.nan
-    return (mean, mean - crit * se, mean + crit * se, p)
+    return Estimate(float(res.mean_effect_re), float(res.sd_eff_w_re), float(len(est) - 1))
 
 
 def members_varying(x: np.ndarray, codes: np.ndarray) -> int:

@@ -122,8 +122,10 @@ def effects_figure(effects: pd.DataFrame | None, *, freq: str = "W"):
     plot_effects(effects, axes=axes, period=period)
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
-    fig.text(0.01, 0.47, "Each activity's effect with its 90% range (grey: too small to matter "
-             "for a typical change in that activity)", fontsize=11, fontweight="bold")
+    lv = effects["interval_level"].dropna() if "interval_level" in effects else []
+    level = f"{lv.iloc[0]:.0%}" if len(lv) else "90%"
+    fig.text(0.01, 0.47, f"Each activity's effect with its {level} range (grey: too small to "
+             "matter for a typical change in that activity)", fontsize=11, fontweight="bold")
     return fig
 
 

@@ -449,12 +449,19 @@ def make_linear_panel(
     member_drift_sd: float = 0.0,
     week_shock_sd: float = 0.0,
     start: str = "2024-01-01",
+    noise: str = "normal",
+    rho: float = 0.4,
+    shared_sd: float = 0.5,
+    volume_sd: float = 0.0,
+    sparse: Mapping[str, float] | None = None,
+    daily: bool = False,
 ) -> SyntheticData:
     """Generate data whose weekly pillar change follows the model exactly (Tier A).
 
-    Activity happens on Mondays only and snapshots are taken every Sunday, so each
-    calendar week's change is ``alpha_i + tau_w + sum_k beta_{a,k} x_{a,w-k} + e``
-    (activity centred on the member's mean so that levels stay inside 0–25).
+    Activity happens on Mondays only and snapshots are taken every Sunday (or every day,
+    with ``daily``), so each calendar week's change is ``alpha_i + tau_w + sum_k
+    beta_{a,k} x_{a,w-k} + e`` (activity centred on the member's mean so that levels stay
+    inside 0–25).
 
     Parameters
     ----------
@@ -473,6 +480,20 @@ def make_linear_panel(
         Residual SD, SD of each member's own drift and of platform-wide weekly shocks.
     start : str
         A Monday; the first snapshot is on the Sunday before it.
+    noise : {"normal", "ar1", "t3"}
+        The residual: independent normal, AR(1) with ``rho`` (autocorrelated weeks), or
+        Student t with 3 degrees of freedom (heavy tails), all with SD ``noise_sd``.
+    rho : float
+        AR(1) coefficient for ``noise="ar1"``.
+    shared_sd : float
+        SD of the weekly intensity all activities share (higher: more correlated).
+    volume_sd : float
+        SD of each member's log activity volume (unequal members).
+    sparse : mapping of str to float, optional
+        Activity → probability of any count in a week (e.g. ``{"posts": 0.15}``).
+    daily : bool
+        Save a snapshot every day (levels move evenly through the week, with measurement
+        noise of SD 0.05 and 5% of days missing) instead of on Sundays only.
 
     Returns
     -------
@@ -483,12 +504,16 @@ def make_linear_panel(
     planted = {(k[0], k[1], k[2] if len(k) == 3 else 0): v for k, v in effects.items()}
     rng = np.random.default_rng(seed)
     weeks = pd.date_range(start, periods=n_weeks + 4, freq="7D")  # 4 burn-in weeks
-    latent = rng.normal(0, 0.5, size=(n_members, len(weeks)))
-    x = {a: rng.poisson(3.0 * np.exp(latent + rng.normal(0, 0.3, latent.shape))).astype(float)
-         for a in activities}
+    latent = rng.normal(0, shared_sd, size=(n_members, len(weeks)))
+    volume = rng.normal(0, volume_sd, size=(n_members, 1)) if volume_sd else 0.0
+    x = {a: rng.poisson(3.0 * np.exp(latent + volume + rng.normal(0, 0.3, latent.shape))
+                        ).astype(float) for a in activities}
+    for a, p_any in (sparse or {}).items():
+        x[a] = np.where(rng.random(x[a].shape) < p_any, np.maximum(x[a], 1.0), 0.0)
     drift = rng.normal(0, member_drift_sd, size=(n_members, 1, len(PILLARS)))
     shock = rng.normal(0, week_shock_sd, size=(1, len(weeks), len(PILLARS)))
-    change = drift + shock + rng.normal(0, noise_sd, size=(n_members, len(weeks), len(PILLARS)))
+    change = drift + shock + _noise(rng, noise, noise_sd, rho,
+                                    (n_members, len(weeks), len(PILLARS)))
     for (a, p, k), beta in planted.items():
         j = PILLARS.index(p)
         lagged = np.zeros_like(x[a])
@@ -496,16 +521,7 @@ def make_linear_panel(
         change[:, :, j] += beta * (lagged - lagged.mean(axis=1, keepdims=True))
     level = 12.0 + np.cumsum(change, axis=1)
     member_ids = ["me"] if n_members == 1 else [f"m{i + 1:04d}" for i in range(n_members)]
-    snap_dates = weeks + pd.Timedelta(days=6)  # Sunday closing each activity week
-    burn = 4  # activity-only weeks, so that lag windows of the first change exist
-    first = snap_dates[burn - 1]
-    rows = []
-    for i, m in enumerate(member_ids):
-        rows.append(pd.DataFrame({"member_id": m, "date": snap_dates[burn - 1:],
-                                  **{p: level[i, burn - 1:, j] for j, p in enumerate(PILLARS)}}))
-    snaps = pd.concat(rows, ignore_index=True)
-    snaps["ssi"] = snaps[list(PILLARS)].sum(axis=1)
-    snaps["source"] = "linear-panel"
+    snaps = _linear_snapshots(level, weeks, member_ids, daily, rng)
     act = pd.concat([
         pd.DataFrame({"member_id": np.repeat(member_ids, len(weeks)),
                       "date": np.tile(weeks.to_numpy(), n_members),
@@ -517,6 +533,52 @@ def make_linear_panel(
         [{"activity": a, "pillar": p, "lag": k, "effect": planted.get((a, p, k), 0.0)}
          for a in activities for p in PILLARS for k in range(3)]
     )
+    first = weeks[3] + pd.Timedelta(days=6)
     return SyntheticData(snapshots=snaps, activity=act, truth=truth, levels=snaps.copy(),
                          members=pd.DataFrame({"member_id": member_ids}),
                          meta={"seed": seed, "start": str(first.date())})
+
+
+def _noise(rng, kind: str, sd: float, rho: float, shape: tuple) -> np.ndarray:
+    """Residuals of SD ``sd``: independent normal, AR(1) along weeks, or t(3)."""
+    if kind == "normal":
+        return rng.normal(0, sd, size=shape)
+    if kind == "t3":
+        return rng.standard_t(3, size=shape) * sd / np.sqrt(3.0)
+    if kind == "ar1":
+        e = rng.normal(0, sd * np.sqrt(1 - rho**2), size=shape)
+        e[:, 0] = rng.normal(0, sd, size=(shape[0], shape[2]))
+        return signal.lfilter([1.0], [1.0, -rho], e, axis=1)
+    raise ValueError(f"noise must be 'normal', 'ar1' or 't3', got {kind!r}")
+
+
+def _linear_snapshots(level: np.ndarray, weeks: pd.DatetimeIndex, member_ids: list[str],
+                      daily: bool, rng: np.random.Generator) -> pd.DataFrame:
+    """Snapshots of weekly levels: Sundays, or every day moving evenly through the week.
+
+    Daily snapshots, as a tracker saves them, also carry measurement noise (SD 0.05) and
+    miss 5% of days, so a week may end on a Saturday or a Monday.
+    """
+    burn = 4                        # activity-only weeks, so that lag windows exist
+    sundays = weeks + pd.Timedelta(days=6)
+    rows = []
+    for i, m in enumerate(member_ids):
+        lv = level[i, burn - 1:]                      # (weeks, pillars) from the first Sunday
+        dates = sundays[burn - 1:]
+        if daily:
+            steps = np.arange(1, 8) / 7.0             # Monday … Sunday of each next week
+            inner = lv[:-1, None, :] + (lv[1:] - lv[:-1])[:, None, :] * steps[None, :, None]
+            lv = np.vstack([lv[:1], inner.reshape(-1, lv.shape[1])])
+            lv = lv + rng.normal(0, 0.05, size=lv.shape)
+            dates = pd.date_range(dates[0], periods=len(lv), freq="D")
+            keep = rng.random(len(lv)) >= 0.05
+            keep[0] = True
+            lv, dates = lv[keep], dates[keep]
+        rows.append(pd.DataFrame({"member_id": m, "date": dates,
+                                  **{p: lv[:, j] for j, p in enumerate(PILLARS)}}))
+    snaps = pd.concat(rows, ignore_index=True)
+    snaps["ssi"] = snaps[list(PILLARS)].sum(axis=1)
+    snaps["source"] = "linear-panel"
+    return snaps
+
+
