@@ -135,3 +135,56 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     written["manifest"] = atomic_write(out / "manifest.json",
                                        lambda tmp: tmp.write_text(body, encoding="utf-8"))
     return written
+
+
+def status_lines(processed_dir: str | os.PathLike[str] = PROCESSED_DIR, *, run_date: str = "",
+                 stale_days: int = 7, limit: int = 20) -> list[str]:
+    """Describe what has been collected: per member, snapshots, weeks, gaps, next milestone.
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        The folder ``ssi-analysis ingest`` wrote.
+    run_date : str
+        ``YYYY-MM-DD`` the data age is judged on; empty means today.
+    stale_days : int
+        Older than this is stale.
+    limit : int
+        Most members listed one by one (a team gets a summary line too).
+
+    Returns
+    -------
+    list of str
+        Plain lines for people and for cron logs (``stale`` appears when data are stale).
+
+    Raises
+    ------
+    DataError
+        When the folder holds no processed data.
+    """
+    from .headline import status_record
+    from .store import load_processed
+
+    data = load_processed(processed_dir)
+    table = status_record(data.snapshots, data.coverage, run_date=run_date,
+                          stale_days=stale_days)
+    out = [f"{len(table)} member{'s' if len(table) != 1 else ''} in {processed_dir}; "
+           f"{int(table['stale'].sum())} with stale data (older than {stale_days} days)"]
+    for r in table.head(limit).itertuples():
+        if r.cadence == "monthly":
+            span, nxt = (f"{r.snapshots} monthly snapshots {r.first} to {r.last}, {r.gaps} "
+                         "missing months",
+                         "in the team model (monthly changes) once 8 months are saved"
+                         if r.snapshots < 9 else "counted in the team model (monthly changes)")
+        else:
+            span = (f"{r.snapshots} snapshots {r.first} to {r.last}, {r.weeks} weeks, {r.gaps} "
+                    f"gap{'s' if r.gaps != 1 else ''} over 7 days")
+            nxt = (f"effects model from about {r.ready_on} ({r.needed - r.changes} more weekly "
+                   "changes at one save a week)" if r.ready_on else
+                   f"effects model has enough weeks ({r.changes} weekly changes)")
+        age = "1 day" if r.age_days == 1 else f"{r.age_days} days"
+        out.append(f"{r.member_id}: {span}; latest {age} old{' (STALE)' if r.stale else ''}; "
+                   f"next: {nxt}")
+    if len(table) > limit:
+        out.append(f"… and {len(table) - limit} more members")
+    return out

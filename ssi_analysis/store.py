@@ -18,6 +18,7 @@ import pandas as pd
 
 from .errors import DataError
 from .paths import is_under_raw, resolve
+from .privacy import is_pseudonym, project_salt, pseudonym
 from .tables import ActivityTable
 
 PathLike = str | os.PathLike[str]
@@ -60,7 +61,8 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     processed_dir : str or os.PathLike
         Folder with the Parquet files (relative paths are relative to the project root).
     member_id : str, optional
-        Keep only this member (default: all).
+        Keep only this member (default: all); a pseudonym of this project
+        (``Member 3F9A2C``, see :mod:`ssi_analysis.privacy`) finds the member behind it.
     start, end : str
         Inclusive date range ``YYYY-MM-DD``; empty means unbounded.
 
@@ -76,6 +78,8 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     """
     folder = resolve(processed_dir)
     t = {k: read_parquet(folder / f) for k, f in PROCESSED_FILES.items()}
+    if member_id is not None and is_pseudonym(member_id):
+        member_id = _unmask(t["snapshots"], member_id)
     lo = pd.Timestamp(start) if start else pd.Timestamp.min
     hi = pd.Timestamp(end) if end else pd.Timestamp.max
     for k, col in (("snapshots", "date"), ("log", "date"), ("activity", "date")):
@@ -95,6 +99,15 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     cov["end"] = cov["end"].clip(upper=hi)
     return Processed(t["snapshots"], t["log"], t["gaps"], t["activity"],
                      cov.reset_index(drop=True), t["ingest_log"], t["hours"])
+
+
+def _unmask(snapshots: pd.DataFrame, shown: str) -> str:
+    """Return the member id behind a pseudonym of this project (itself when it is a real id)."""
+    ids = snapshots["member_id"].astype(str).unique()
+    if shown in ids:
+        return shown
+    salt = project_salt()
+    return next((m for m in ids if pseudonym(m, salt) == shown), shown)
 
 
 def read_manifest(processed_dir: str | os.PathLike[str]) -> dict:

@@ -21,6 +21,7 @@ from ._version import __version__
 from .errors import InsufficientDataError
 from .model import estimate_effects, lag_profile
 from .model.predictive import predictive_check, predictive_skill
+from .numbers import decimals_for, percent, signed
 from .paths import resolve
 from .schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS, ssi_band
 from .store import Processed, read_manifest, write_csv
@@ -115,7 +116,7 @@ def breaks(log: pd.DataFrame) -> pd.DataFrame:
                    ].reset_index(drop=True)
 
 
-def chart_marks(log: pd.DataFrame, *, max_label: int = 32) -> pd.DataFrame:
+def chart_marks(log: pd.DataFrame, *, max_label: int = 32, escape: bool = True) -> pd.DataFrame:
     """Dates to mark on history charts: breaks, peer-group changes and the user's notes.
 
     Parameters
@@ -124,11 +125,13 @@ def chart_marks(log: pd.DataFrame, *, max_label: int = 32) -> pd.DataFrame:
         The cleaning log.
     max_label : int
         Labels are cut to this many characters.
+    escape : bool
+        Escape ``$`` for matplotlib (labels drawn on a chart); False for captions.
 
     Returns
     -------
     pandas.DataFrame
-        ``date, label`` (labels are plain text, safe for matplotlib).
+        ``date, label`` (labels are plain text).
     """
     rules = {"level_shift": "level shift", "formula_change": "formula change?",
              "peer_group_change": "industry changed"}
@@ -137,7 +140,8 @@ def chart_marks(log: pd.DataFrame, *, max_label: int = 32) -> pd.DataFrame:
               zip(keep["rule"], keep["detail"], strict=True)]
     labels = [lab if len(lab) <= max_label else lab[: max_label - 1] + "…" for lab in labels]
     out = pd.DataFrame({"date": keep["date"].to_numpy(),
-                        "label": [lab.replace("$", r"\$") for lab in labels]})
+                        "label": [lab.replace("$", r"\$") if escape else lab
+                                  for lab in labels]})
     out = out.sort_values(["date", "label"], kind="stable").drop_duplicates()
     cut = max_label + 16
     # marks within a week of each other share one line and one label
@@ -225,7 +229,33 @@ def ingest_table(ingest_log: pd.DataFrame) -> pd.DataFrame:
             "File": str(file).rsplit("/", 1)[-1], "Read": read, "Used": used,
             "Not used (why)": "; ".join(f"{n} {r.replace('_', ' ')}" for r, n in why.items()),
             "Notes": " ".join(dict.fromkeys(notes["detail"].astype(str)))})
-    return pd.DataFrame(rows, columns=cols)
+    return _fold_alike(pd.DataFrame(rows, columns=cols))
+
+
+def _fold_alike(table: pd.DataFrame, *, least: int = 4) -> pd.DataFrame:
+    """One row for many alike files read in full (e.g. a thousand daily captures).
+
+    Files whose names differ only in their digits, with every row used and nothing to
+    say, become ``salesApiSsi_<date>.json (1,054 files)``; any file with a skipped row or a
+    note keeps its own row.
+    """
+    if len(table) < least:
+        return table
+    plain = (table["Read"] == table["Used"]) & (table["Not used (why)"] == "") & \
+        (table["Notes"] == "")
+    key = table["File"].str.replace(r"\d", "#", regex=True).where(plain)
+    sizes = key.map(key.value_counts())
+    fold = plain & (sizes >= least)
+    if not fold.any():
+        return table
+    groups = table[fold].groupby(key[fold], sort=True).agg(
+        first=("File", "min"), last=("File", "max"), n=("File", "size"), Read=("Read", "sum"),
+        Used=("Used", "sum"))
+    folded = pd.DataFrame({"File": [f"{r.first} … {r.last} ({r.n:,} files)"
+                                    for r in groups.itertuples()],
+                           "Read": groups["Read"].to_numpy(), "Used": groups["Used"].to_numpy(),
+                           "Not used (why)": "", "Notes": ""})
+    return pd.concat([table[~fold], folded], ignore_index=True)
 
 
 def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | None, str]:
@@ -252,7 +282,11 @@ def effects_or_reason(processed: Processed, **options) -> tuple[pd.DataFrame | N
 
 
 def effects_table(effects: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
-    """Format the effects table for readers: display names, rounding, verdict first.
+    """Format the estimated pairs for readers: display names, plain numbers, verdict first.
+
+    Pairs without an estimate are left out (see :func:`not_estimated`); q-values stay in the
+    CSV. Numbers get as many decimals (up to six) as it takes for an estimate and its range
+    to differ and be non-zero — never scientific notation.
 
     Parameters
     ----------
@@ -264,39 +298,57 @@ def effects_table(effects: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``Activity, Pillar, Verdict, Points per extra action a <period>, 90% range,
-        q, <Period>s``.
+        Columns ``Activity, Pillar, Verdict, Points per extra action a <period>, <level>
+        range, <Period>s``.
     """
     period = "week" if freq.upper() == "W" else "month"
     order = {v: i for i, v in enumerate(["likely positive", "likely negative", "unclear",
                                          "negligible", "not estimable"])}
-    e = effects.assign(_o=effects["verdict"].map(order)).sort_values(
-        ["_o", "pillar", "activity"], kind="stable")
-    fmt = "{:+.3g}"
+    e = effects[effects["estimate"].notna()]
+    e = e.assign(_o=e["verdict"].map(order)).sort_values(["_o", "pillar", "activity"],
+                                                         kind="stable")
+    dec = [decimals_for(a, b, c, most=6) for a, b, c in
+           zip(e["estimate"], e["ci_low"], e["ci_high"], strict=True)]
     return pd.DataFrame({
         "Activity": e["activity"].map(lambda a: " + ".join(
             ACTIVITY_LABELS.get(x.strip(), x.strip()) for x in a.split("+"))),
         "Pillar": e["pillar"].map(PILLAR_LABELS),
         "Verdict": e["verdict"],
-        f"Points per extra action a {period}": e["estimate"].map(
-            lambda v: "" if pd.isna(v) else fmt.format(v)),
-        _range_label(e): [("" if pd.isna(lo) else f"{fmt.format(lo)} to {fmt.format(hi)}")
-                          for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)],
-        "q": e["q_value"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}"),
+        f"Points per extra action a {period}": [signed(v, d) for v, d in
+                                                 zip(e["estimate"], dec, strict=True)],
+        _range_label(e): [f"{signed(lo, d)} to {signed(hi, d)}" for lo, hi, d in
+                          zip(e["ci_low"], e["ci_high"], dec, strict=True)],
         f"{period.capitalize()}s": e["n_periods"],
     }).reset_index(drop=True)
+
+
+def not_estimated(effects: pd.DataFrame) -> list[str]:
+    """Say in one sentence per reason which pairs have no estimate (instead of table rows).
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        Output of :func:`ssi_analysis.estimate_effects`.
+
+    Returns
+    -------
+    list of str
+    """
+    missing = effects[effects["estimate"].isna()]
+    out = []
+    for note, g in missing.groupby(missing["note"].fillna("").astype(str), sort=False):
+        acts = ", ".join(dict.fromkeys(ACTIVITY_LABELS.get(a, a) for a in g["activity"]))
+        pillars = g["pillar"].nunique()
+        reason = note.split(". ")[0].rstrip(".") if note else "not enough data"
+        out.append(f"Not estimated ({len(g)} activity–pillar pair{'s' if len(g) != 1 else ''}"
+                   f": {acts}; {pillars} pillar{'s' if pillars != 1 else ''}): {reason}.")
+    return out
 
 
 def _range_label(effects: pd.DataFrame) -> str:
     """``"90% range"``, or the widened level the table's intervals have."""
     lv = effects["interval_level"].dropna() if "interval_level" in effects else []
-    return f"{lv.iloc[0]:.0%} range" if len(lv) else "90% range"
-
-
-def effects_table_empty() -> pd.DataFrame:
-    """Return an empty effects table with the reader-facing columns."""
-    return pd.DataFrame(columns=["Activity", "Pillar", "Verdict",
-                                 "Points per extra action a week", "90% range", "q", "Weeks"])
+    return f"{percent(lv.iloc[0])} range" if len(lv) else "90% range"
 
 
 def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame,
@@ -338,6 +390,8 @@ def quality_table(log: pd.DataFrame, gaps: pd.DataFrame, snapshots: pd.DataFrame
         "out_of_bounds": "values outside their range removed",
         "missing_pillar": "rows without all four pillars removed",
         "ssi_derived": "SSI missing, taken as the sum of pillars",
+        "ssi_rounded": "SSI saved as a whole number, taken as the sum of pillars",
+        "failed_capture": "failed captures (all zero or empty) removed",
         "sum_mismatch": "SSI does not match the sum of pillars",
         "low_precision": "whole-number scores (low precision)",
         "future_date": "dates after the analysis date removed",
@@ -459,7 +513,7 @@ def peer_gaps(snapshots: pd.DataFrame) -> pd.DataFrame:
             avg = last.get(f"{group}_{p}")
             if avg is not None and pd.notna(avg):
                 row[f"{name.capitalize()} average"] = f"{avg:.2f}"
-                row[f"Gap to {name}"] = f"{last[p] - avg:+.2f}"
+                row[f"Gap to {name}"] = signed(last[p] - avg, 2)
         rows.append(row)
     out = pd.DataFrame(rows)
     return out if out.shape[1] > 2 else pd.DataFrame()

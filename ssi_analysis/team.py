@@ -6,21 +6,20 @@ file the user keeps; the kit never stores names in processed data).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import numpy as np
 import pandas as pd
 from statsmodels.stats.meta_analysis import combine_effects
 
 from .errors import DataError
 from .features import align
+from .numbers import signed
 from .paths import resolve
-from .schema import PILLAR_LABELS, PILLARS
+from .privacy import project_salt, pseudonym
+from .schema import PILLAR_LABELS, PILLARS, ssi_band
 
 
 def display_names(member_ids, *, show_names: bool = False, names_file: str = "",
-                  salt: str = "ssi-analysis") -> dict[str, str]:
+                  salt: str = "") -> dict[str, str]:
     """Map member ids to what a report shows: stable pseudonyms, or names when asked.
 
     Parameters
@@ -32,8 +31,8 @@ def display_names(member_ids, *, show_names: bool = False, names_file: str = "",
     names_file : str
         CSV with ``member_id,name`` kept by the user (e.g. under ``data/raw``).
     salt : str
-        Key of the keyed hash behind pseudonyms; set your own so that nobody holding the
-        seat list can recompute them.
+        Key of the keyed hash behind pseudonyms; empty means the project's own salt
+        (:func:`ssi_analysis.privacy.project_salt`), never a public default.
 
     Returns
     -------
@@ -46,8 +45,8 @@ def display_names(member_ids, *, show_names: bool = False, names_file: str = "",
         When names are asked for but the file is missing or lacks the columns.
     """
     ids = sorted({str(m) for m in member_ids})
-    pseud = {m: "Member " + hmac.new(salt.encode(), m.encode(), hashlib.sha256
-                                     ).hexdigest()[:6].upper() for m in ids}
+    salt = salt or project_salt()
+    pseud = {m: pseudonym(m, salt) for m in ids}
     if not show_names:
         return pseud
     if not names_file:
@@ -113,24 +112,29 @@ def movers(snapshots: pd.DataFrame, names: dict[str, str], *, periods: int = 3,
     Returns
     -------
     pandas.DataFrame
-        ``Direction, Member, From, To, Change``.
+        ``Direction, Member, From, To, Change, Pillar that moved most``.
     """
     s = snapshots.sort_values(["member_id", "date"])
     now = s.groupby("member_id").tail(1).set_index("member_id")
     then = s.groupby("member_id").nth(-1 - periods).set_index("member_id")
-    both = now[["ssi", "date"]].merge(then[["ssi", "date"]], left_index=True, right_index=True,
-                                      how="inner", suffixes=("", "_then"))
+    cols = ["ssi", "date", *PILLARS]
+    both = now[cols].merge(then[cols], left_index=True, right_index=True, how="inner",
+                           suffixes=("", "_then"))
     both["change"] = both["ssi"] - both["ssi_then"]
     up = both.sort_values(["change", "ssi"], ascending=[False, False]).head(top)
     down = both.sort_values(["change", "ssi"], ascending=[True, True]).head(top)
     rows = []
     for direction, part in (("up", up[up["change"] > 0]), ("down", down[down["change"] < 0])):
         for m, r in part.iterrows():
+            moved = {p: r[p] - r[f"{p}_then"] for p in PILLARS}
+            p = (max if direction == "up" else min)(PILLARS, key=lambda q: moved[q])
             rows.append({"Direction": direction, "Member": names[m],
                          "From": f"{r['ssi_then']:.1f} ({r['date_then']:%b %Y})",
                          "To": f"{r['ssi']:.1f} ({r['date']:%b %Y})",
-                         "Change": f"{r['change']:+.1f}"})
-    return pd.DataFrame(rows, columns=["Direction", "Member", "From", "To", "Change"])
+                         "Change": signed(r["change"]),
+                         "Pillar that moved most": f"{PILLAR_LABELS[p]} {signed(moved[p])}"})
+    return pd.DataFrame(rows, columns=["Direction", "Member", "From", "To", "Change",
+                                       "Pillar that moved most"])
 
 
 def leaderboard(snapshots: pd.DataFrame, names: dict[str, str], *, top: int = 10) -> pd.DataFrame:
@@ -156,6 +160,74 @@ def leaderboard(snapshots: pd.DataFrame, names: dict[str, str], *, top: int = 10
     for p in PILLARS:
         out[PILLAR_LABELS[p]] = last[p].round(2).to_numpy()
     return out
+
+
+def activity_ratio(activity: pd.DataFrame, members, *, since: pd.Timestamp) -> pd.Series:
+    """Each member's actions since ``since`` relative to the team median (1 = median).
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        Long activity counts of the team.
+    members : iterable of str
+        Members to report (those without activity data get NaN).
+    since : pandas.Timestamp
+        Start of the window.
+
+    Returns
+    -------
+    pandas.Series
+        Index = member id.
+    """
+    recent = activity[activity["date"] >= since]
+    per = recent.groupby("member_id", observed=True)["count"].sum()
+    per.index = per.index.astype(str)
+    per = per.reindex([str(m) for m in members])
+    med = float(per.median()) if per.notna().any() else np.nan
+    return per / med if med and np.isfinite(med) else per * np.nan
+
+
+def coaching_grid(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, str], *,
+                  periods: int = 3) -> pd.DataFrame:
+    """Member × pillar grid sorted by the weakest pillar (lowest first): who to coach on what.
+
+    Parameters
+    ----------
+    snapshots, activity : pandas.DataFrame
+        Cleaned team snapshots and activity.
+    names : dict
+        From :func:`display_names`.
+    periods : int
+        Snapshots back for the change (and the activity window).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Member, SSI, Band, Change, Weakest pillar, brand, people, insights,
+        relationships, Activity vs team median`` — pillar columns as unrounded numbers (for
+        the heatmap and the CSV), the rest as text.
+    """
+    s = snapshots.sort_values(["member_id", "date"], kind="stable")
+    last = s.groupby("member_id", observed=True).tail(1).set_index("member_id")
+    then = s.groupby("member_id", observed=True).nth(-1 - periods).set_index("member_id")["ssi"]
+    since = then.index.map(lambda m: s.loc[s["member_id"] == m, "date"].iloc[-1 - periods]) \
+        if len(then) else []
+    start = min(since) if len(since) else s["date"].max() - pd.Timedelta(days=90)
+    ratio = activity_ratio(activity, last.index, since=start)
+    weakest = last[list(PILLARS)].idxmin(axis=1)
+    out = pd.DataFrame({
+        "Member": [names[str(m)] for m in last.index],
+        "SSI": last["ssi"].round(1).to_numpy(),
+        "Band": [ssi_band(v) for v in last["ssi"]],
+        "Change": [signed(v) if pd.notna(v) else "" for v in
+                   (last["ssi"] - then.reindex(last.index)).to_numpy()],
+        "Weakest pillar": [PILLAR_LABELS[p] for p in weakest],
+        **{p: last[p].to_numpy(float) for p in PILLARS},
+        "Activity vs team median": ["no activity data" if pd.isna(v) else f"{v:.1f}×"
+                                    for v in ratio.to_numpy()],
+        "_min": last[list(PILLARS)].min(axis=1).to_numpy()})
+    out = out.sort_values(["_min", "SSI", "Member"], kind="stable").drop(columns="_min")
+    return out.reset_index(drop=True)
 
 
 def coverage(snapshots: pd.DataFrame, activity: pd.DataFrame, names: dict[str, str]
@@ -209,13 +281,19 @@ def coverage_view(cov: pd.DataFrame, *, limit: int = 50) -> tuple[pd.DataFrame, 
         "(every member is in coverage.csv beside this report)")
 
 
+SPREAD_COLUMNS = ("activity", "pillar", "member_id", "estimate", "se", "shrunk", "team", "tau")
+
+
 def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
-                   freq: str = "M", coverage: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each member's own effect for chosen pairs, shrunk toward the team's pooled value.
+                   freq: str = "M", coverage: pd.DataFrame | None = None,
+                   team_values: dict | None = None) -> pd.DataFrame:
+    """Each member's own effect for chosen pairs, shrunk toward the team's value.
 
     Per member, the pillar's change is regressed on the activity this period and the
     period before (batched normal equations, no loop over members); the cumulative effect
-    is then shrunk by ``tau² / (tau² + se²)`` toward the random-effects mean.
+    is then shrunk by ``tau² / (tau² + se²)`` toward the team's value: the effects model's
+    estimate when ``team_values`` gives it (so that a report shows one number per effect),
+    else the random-effects mean.
 
     Parameters
     ----------
@@ -227,17 +305,18 @@ def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
         Period.
     coverage : pandas.DataFrame, optional
         Activity coverage.
+    team_values : dict, optional
+        ``(activity, pillar)`` → the team model's estimate.
 
     Returns
     -------
     pandas.DataFrame
-        ``activity, pillar, member_id, estimate, se, shrunk, pooled, tau``.
+        ``activity, pillar, member_id, estimate, se, shrunk, team, tau``.
     """
     out = []
     acts = sorted({a for a, _ in pairs})
     if not acts:
-        return pd.DataFrame(columns=["activity", "pillar", "member_id", "estimate", "se",
-                                     "shrunk", "pooled", "tau"])
+        return pd.DataFrame(columns=list(SPREAD_COLUMNS))
     panel = align(snapshots, activity, freq=freq, max_lag=1, activities=acts,
                   coverage=coverage)
     panel = panel[panel["usable"]]
@@ -268,15 +347,16 @@ def member_effects(snapshots: pd.DataFrame, activity: pd.DataFrame, pairs, *,
         if good.sum() < 2:
             continue
         res = combine_effects(est[good], se[good] ** 2, method_re="iterated")
-        pooled, tau2 = float(res.mean_effect_re), float(res.tau2)
+        centre = float((team_values or {}).get((a, p), res.mean_effect_re))
+        tau2 = float(res.tau2)
         w = tau2 / (tau2 + se[good] ** 2)
         out.append(pd.DataFrame({"activity": a, "pillar": p, "member_id": members[good],
                                  "estimate": est[good], "se": se[good],
-                                 "shrunk": pooled + w * (est[good] - pooled),
-                                 "pooled": pooled, "tau": np.sqrt(tau2)}))
-    cols = ["activity", "pillar", "member_id", "estimate", "se", "shrunk", "pooled", "tau"]
+                                 "shrunk": centre + w * (est[good] - centre),
+                                 "team": centre, "tau": np.sqrt(tau2)}))
+    cols = list(SPREAD_COLUMNS)
     return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
 
 
-__all__ = ["display_names", "overview", "movers", "leaderboard", "coverage", "member_effects",
-           "latest"]
+__all__ = ["activity_ratio", "coaching_grid", "coverage", "display_names", "latest",
+           "leaderboard", "member_effects", "movers", "overview"]

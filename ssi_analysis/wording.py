@@ -10,6 +10,7 @@ import os
 
 import pandas as pd
 
+from .numbers import decimals_for, per_action, percent, signed
 from .schema import ACTIVITY_LABELS, ACTIVITY_SINGULAR, PILLAR_LABELS, PILLARS
 from .store import read_manifest
 
@@ -35,7 +36,7 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
         rest; every sentence is worded as an association.
     """
     lv = effects["interval_level"].dropna() if "interval_level" in effects else pd.Series([])
-    level = f"{(lv.iloc[0] if len(lv) else 1 - alpha):.0%}"
+    level = percent(lv.iloc[0] if len(lv) else 1 - alpha)
     period = "week" if freq.upper() == "W" else "month"
     out = []
     found = effects[effects["verdict"].isin(["likely positive", "likely negative"])]
@@ -45,16 +46,22 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
                             for a in r.activity.split("+"))
         who = (f"{r.n_members} members and {r.n_periods} member-{period}s" if r.n_members > 1
                else f"{r.n_periods} {period}s")
-        out.append(
-            f"Each additional {unit} in a {period} goes with {r.estimate:+.3g} points in "
-            f"{PILLAR_LABELS[r.pillar]} over that {period} and the next ({level} range "
-            f"{r.ci_low:+.3g} to {r.ci_high:+.3g}; based on {who}). This is an association, "
-            "not proof that the activity causes the change.")
+        est, lo, hi, per = per_action(r.estimate, r.ci_low, r.ci_high)
+        d = decimals_for(est, lo, hi)
+        if per == "per action":
+            lead = f"Each additional {unit} in a {period} goes with"
+        else:
+            plural = " and ".join(ACTIVITY_LABELS.get(a.strip(), a.strip())
+                                  for a in r.activity.split("+"))
+            lead = f"Every {per.split()[1]} additional {plural} in a {period} go with"
+        out.append(f"{lead} {signed(est, d)} points in {PILLAR_LABELS[r.pillar]} ({level} "
+                   f"range {signed(lo, d)} to {signed(hi, d)}; that {period} and the next; "
+                   f"based on {who}).")
     neg = effects[effects["verdict"] == "negligible"]
     if len(neg):
-        out.append(f"{len(neg)} activity–pillar pairs show no association worth acting on "
-                   f"(a typical change in the activity goes with less than ±0.05 points a "
-                   "week); see the table.")
+        out.append(f"{len(neg)} activity–pillar pairs show no association worth acting on: "
+                   "even a typical change in the activity goes with too small a change in the "
+                   "pillar to matter.")
     unclear = effects[effects["verdict"] == "unclear"]
     if len(unclear):
         pairs = "pair is" if len(unclear) == 1 else "pairs are"
@@ -63,7 +70,7 @@ def effect_sentences(effects: pd.DataFrame, *, alpha: float = 0.10, freq: str = 
     if not len(found):
         out.insert(0, "No activity shows a clear association with any pillar yet.")
     if len(lv) and lv.iloc[0] > 1 - alpha + 1e-9:
-        out.append(f"Ranges are {level} rather than {1 - alpha:.0%} because {len(lv)} pairs "
+        out.append(f"Ranges are {level} rather than {percent(1 - alpha)} because {len(lv)} pairs "
                    "were tested at once: a range excludes zero exactly when the finding "
                    "holds up after accounting for all of them.")
     return out
@@ -181,12 +188,12 @@ def tz_warning(processed_dir: str | os.PathLike[str], tz: str) -> str:
 
 
 def spread_sentences(spread: pd.DataFrame) -> list[str]:
-    """Describe how much members differ in each pair's effect.
+    """Describe how much members differ around the team's value of each pair.
 
     Parameters
     ----------
     spread : pandas.DataFrame
-        Output of :func:`member_effects`.
+        Output of :func:`ssi_analysis.team.member_effects` (``team`` = the model's value).
 
     Returns
     -------
@@ -195,7 +202,19 @@ def spread_sentences(spread: pd.DataFrame) -> list[str]:
     out = []
     for (a, p), g in spread.groupby(["activity", "pillar"], sort=False):
         lo, hi = g["shrunk"].quantile([0.1, 0.9])
-        out.append(f"{ACTIVITY_LABELS.get(a, a).capitalize()} → {PILLAR_LABELS[p]}: team "
-                   f"{g['pooled'].iloc[0]:+.3f} per action; for most members (80%) between "
-                   f"{lo:+.3f} and {hi:+.3f} (spread between members {g['tau'].iloc[0]:.3f}).")
+        team = float(g["team"].iloc[0])
+        name = ACTIVITY_LABELS.get(a, a)
+        if hi - lo < 1e-9 * max(1.0, abs(team)):
+            out.append(f"{name[:1].upper()}{name[1:]} → {PILLAR_LABELS[p]}: members do not "
+                       "measurably differ from the team value above.")
+            continue
+        t, lo_, hi_, per = per_action(team, lo, hi)
+        d = decimals_for(t, lo_, hi_)
+        out.append(f"{name[:1].upper()}{name[1:]} → {PILLAR_LABELS[p]}: the team "
+                   f"value above is {signed(t, d)} points {per}; most members (80%) lie "
+                   f"between {signed(lo_, d)} and {signed(hi_, d)} {per}.")
+    if out:
+        out.append("Each member's own value is estimated from their own months only and then "
+                   "pulled toward the team value in proportion to its uncertainty, so members "
+                   "with little data sit close to the team value.")
     return out

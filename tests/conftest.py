@@ -49,6 +49,7 @@ def sample_tables(sample_processed):
 
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["SSI_STRICT_CHARTS"] = "1"      # a chart with an empty panel fails the test
 
 
 @pytest.fixture(scope="session")
@@ -66,11 +67,13 @@ def sample_site(tmp_path_factory) -> Path:
   - name: member_report
     notebook: notebooks/member_report.ipynb
     title: "SSI report: sample member (synthetic)"
-    parameters: {{processed_dir: {root / 'processed'}, member_id: me, tz: {SAMPLE_TZ}}}
+    parameters: {{processed_dir: {root / 'processed'}, member_id: me, tz: {SAMPLE_TZ},
+                  run_date: "2026-11-01"}}
   - name: team_report
     notebook: notebooks/team_report.ipynb
     title: "SSI team report: sample Sales Navigator team (synthetic)"
-    parameters: {{processed_dir: {root / 'processed' / 'team'}}}
+    parameters: {{processed_dir: {root / 'processed' / 'team'}, run_date: "2026-11-01",
+                  pseudonym_salt: golden-sample}}
 """, encoding="utf-8")
     statuses = run_reports(cfg, root / "reports", progress=False)
     assert [s.status for s in statuses] == ["ok", "ok"], statuses

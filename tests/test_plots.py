@@ -42,11 +42,19 @@ def test_pillar_history_draws_each_pillar_and_breaks_lines_at_gaps(history):
     assert ax.get_ylim() == (0, 25)
 
 
-def test_ssi_history_draws_the_total_and_shades_the_gap(history):
+def test_ssi_history_draws_the_total_and_breaks_at_the_gap(history):
     ax = plots.plot_ssi_history(history)
-    np.testing.assert_allclose(_ydata(ax)[-1], history["ssi"])
-    assert len(ax.patches) >= 1 or len(ax.collections) >= 4    # stacked pillars + gap shade
-    assert ax.get_ylim()[0] == 0
+    line = _ydata(ax)[0]
+    assert len(line) == 11 and np.isnan(line).sum() == 6      # 4–9 Jan: no snapshot
+    np.testing.assert_allclose(line[~np.isnan(line)], history["ssi"])
+    lo, hi = ax.get_ylim()                                     # zoomed to the member's range
+    assert lo <= history["ssi"].min() and hi >= history["ssi"].max() and hi <= 100
+
+
+def test_a_skipped_weekend_is_bridged_but_a_week_is_not(history):
+    two = history[history["date"] != "2026-01-02"]              # one missing day: joined
+    y = _ydata(plots.plot_pillar_history(two, ax=plt.figure().gca()))[0]
+    assert not np.isnan(y[:3]).any() and np.isnan(y).sum() == 6
 
 
 def test_ranks_are_drawn_best_at_the_top_and_absent_ranks_draw_nothing(history):
@@ -79,12 +87,27 @@ def test_effects_figure_has_one_panel_per_pillar_and_none_without_effects():
     assert plots.effects_figure(None) is None
 
 
-def test_team_distribution_and_over_time_use_every_member():
+def test_team_figures_use_every_member_and_no_second_y_axis():
+    from ssi_analysis.display import figure_has_data
+
     days = pd.to_datetime(["2026-01-31", "2026-02-28"])
     df = pd.DataFrame({"member_id": np.repeat(["a", "b", "c"], 2), "date": np.tile(days, 3),
                        **{p: np.linspace(5, 20, 6) for p in PILLARS}})
     df["ssi"] = df[list(PILLARS)].sum(axis=1)
-    ax = plots.plot_team_distribution(df)
-    assert ax.has_data()
-    ax2 = plots.plot_team_over_time(df, ax=plt.figure().gca())
-    assert ax2.has_data()
+    latest = df.groupby("member_id").tail(1)
+    dist = plots.team_distribution_figure(latest)
+    over = plots.team_over_time_figure(df)
+    for fig in (dist, over):
+        assert figure_has_data(fig) == []
+        # twin axes share their x position and size exactly: none here
+        boxes = [tuple(ax.get_position().bounds) for ax in fig.axes]
+        assert len(set(boxes)) == len(boxes)
+    ssi_ax = dist.axes[0]
+    assert ssi_ax.get_ylim() == (0, 100) and dist.axes[1].get_ylim() == (0, 25)
+    # every member's SSI is a point on the SSI panel
+    pts = [ln for ln in ssi_ax.get_lines() if ln.get_marker() == "o"][0]
+    assert sorted(pts.get_ydata()) == sorted(latest["ssi"])
+
+
+def test_the_verdict_colours_are_not_pillar_colours():
+    assert not set(plots.VERDICT_COLORS.values()) & set(plots.PALETTE.values())

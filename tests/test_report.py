@@ -49,6 +49,7 @@ def _config(tmp_path, processed, name="member_report"):
       processed_dir: {processed}
       member_id: me
       tz: Europe/Berlin
+      run_date: "2026-11-01"
 """)
     return cfg
 
@@ -89,12 +90,18 @@ def test_html_has_no_code_prompts_parameters_or_network(sample_report):
 
 def test_report_shows_the_sample_findings(sample_report):
     page = (sample_report[0] / "member_report.html").read_text()
-    for phrase in ("Where you stand", "Establish your professional brand", "Top ",
-                   "What moved which pillar", "likely positive", "Data quality",
-                   "Each additional post in a week goes with", "Your pillars against your peers",
-                   "Next week", "out of bounds", "level shift", "peer group change",
-                   "Profile overhaul: new headline and photo", "Longest gaps"):
+    for phrase in ("At a glance", "What to do next", "Where you stand",
+                   "Establish your professional brand", "Top ", "What moved which pillar",
+                   "likely positive", "Data quality", "Each additional post in a week goes with",
+                   "Your pillars against your peers", "Next steps and what-if",
+                   "What if: the SSI in 12 weeks", "Your typical week", "values outside their "
+                   "range removed", "level shift", "industry changes",
+                   "Profile overhaul: new headline and photo", "Longest gaps", "Glossary",
+                   "rule of thumb", "Association, not cause", "Report run on 01 Nov 2026"):
         assert phrase in page, phrase
+    assert page.count("not proof") <= 1 and "e-0" not in page.split("<main>", 1)[1]
+    assert "No description has been provided" not in page
+    assert "parameter processed_dir" not in page and "'W'" not in page
 
 
 def test_report_html_is_byte_identical_on_rerun(sample_report, sample_processed, tmp_path):
@@ -111,8 +118,8 @@ def test_report_on_a_tiny_history_explains_instead_of_failing(tmp_path):
     ingest([FIXTURES / "tiny"], processed)
     run_reports(_config(tmp_path, processed, "tiny"), tmp_path / "site", progress=False)
     page = (tmp_path / "site" / "tiny.html").read_text()
-    assert "Not enough history to relate activity" in page
-    assert "Where you stand" in page
+    assert "Not enough" in page and "weekly changes" in page
+    assert "Where you stand" in page and "<tbody></tbody>" not in page
 
 
 def test_config_errors_are_data_errors(tmp_path):
@@ -251,8 +258,22 @@ def test_for_each_member_expands_over_the_team(tmp_path):
                          "\n    notebook: notebooks/member_report.ipynb\n    for_each_member: true"
                          f"\n    parameters: {{processed_dir: {tmp_path / 'p'}}}\n")
     specs = expand_members(load_config(cfg))
-    assert [(s.name, s.title, s.parameters["member_id"]) for s in specs] == [
-        ("ssi-ann", "SSI of ann", "ann"), ("ssi-bo", "SSI of bo", "bo")]
+    from ssi_analysis.privacy import project_salt, pseudonym
+
+    salt = project_salt()
+    shown = [pseudonym("ann", salt), pseudonym("bo", salt)]              # in id order
+    assert [s.parameters["member_id"] for s in specs] == shown       # no raw id anywhere
+    assert [s.title for s in specs] == [f"SSI of {m}" for m in shown]
+    assert [s.name for s in specs] == [f"ssi-{m.replace(' ', '_')}" for m in shown]
+    from ssi_analysis import store
+
+    for s in specs:                                  # the notebook finds the member by it
+        got = store.load_processed(tmp_path / "p", member_id=s.parameters["member_id"])
+        assert got.snapshots["member_id"].astype(str).iloc[0] in {"ann", "bo"}
+    ids = expand_members(load_config(_cfg(tmp_path, cfg.read_text().replace(
+        "for_each_member: true", "for_each_member: true\n    member_names: ids"))))
+    assert [(s.name, s.parameters["member_id"]) for s in ids] == [("ssi-ann", "ann"),
+                                                                  ("ssi-bo", "bo")]
 
 
 def test_help_notebook_documents_every_parameter():
@@ -286,43 +307,42 @@ def test_team_report_on_the_bundled_team(tmp_path):
     ingest([paths.SAMPLE_DIR / "team"], tmp_path / "team")
     cfg = tmp_path / "t.yml"
     cfg.write_text("reports:\n  - name: team\n    notebook: notebooks/team_report.ipynb\n"
-                   f"    parameters: {{processed_dir: {tmp_path / 'team'}}}\n")
+                   f"    parameters: {{processed_dir: {tmp_path / 'team'}, "
+                   "pseudonym_salt: a-test-salt}\n")
     statuses = run_reports(cfg, tmp_path / "site", progress=False)
     assert [s.status for s in statuses] == ["ok"], statuses[0].message
     page = (tmp_path / "site" / "team.html").read_text()
-    for phrase in ("The team now", "Over time", "Movers and leaderboard", "How much members differ",
-                   "Data per member", "Each additional search in a month goes with",
+    for phrase in ("The team now", "Who to coach on what", "How much members differ",
+                   "Data per member", "additional searches in a month go with",
                    "Each additional InMail sent in a month goes with"):
         assert phrase in page, phrase
-    assert len(re.findall(r'src="data:image/png;base64,', page)) >= 4
+    assert len(re.findall(r'src="data:image/png;base64,', page)) >= 6
     assert "@example.com" not in page and re.search(r"Member [0-9A-F]{6}", page)
     tables = sorted(p.name for p in (tmp_path / "site" / "team-tables").iterdir())
-    assert tables == ["cleaning_log.csv", "coverage.csv", "effects.csv", "inputs.csv",
-                      "leaderboard.csv", "member_effects.csv"]
+    assert tables == ["cleaning_log.csv", "coaching_grid.csv", "coverage.csv", "effects.csv",
+                      "headline.json", "inputs.csv", "leaderboard.csv", "member_effects.csv"]
 
 
-def test_member_spread_histogram_keeps_a_constant_pair_narrow():
+def test_member_spread_keeps_a_constant_pair_narrow_and_marks_the_team_value():
     """A pair whose members all share one value is a narrow bar, not a ±0.5 block."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
     import pandas as pd
 
-    from ssi_analysis.plots import plot_member_spread
+    from ssi_analysis.plots import member_spread_figure
 
     spread = pd.DataFrame({
         "activity": ["messages_sent"] * 40 + ["searches"] * 40,
         "pillar": ["insights"] * 40 + ["people"] * 40,
         "shrunk": [0.035] * 40 + list(np.linspace(0.03, 0.04, 40)),
-        "pooled": [0.035] * 40 + [0.034] * 40})
-    ax = plot_member_spread(spread)
-    widths = [p.get_width() for p in ax.patches]
-    assert widths and max(widths) < 0.001
-    lo, hi = ax.get_xlim()
-    assert lo < 0 < 0.04 < hi
-    plt.close(ax.figure)
+        "team": [0.035] * 40 + [0.034] * 40})
+    fig = member_spread_figure(spread)
+    assert len(fig.axes) == 2
+    for ax, team, top in zip(fig.axes, (0.035, 0.034), (0.035, 0.04), strict=True):
+        widths = [p.get_width() for p in ax.patches]
+        assert widths and max(widths) < 0.002
+        lo, hi = ax.get_xlim()
+        assert lo <= 0 < top < hi
+        assert any(np.allclose(ln.get_xdata(), team) for ln in ax.get_lines())
 
 
 def test_coverage_view_shows_a_big_team_by_its_weakest_members():

@@ -61,6 +61,22 @@ def test_gaps_table_lists_the_longest_first():
     assert summary.gaps_table(gaps)["Days without a snapshot"].tolist() == [10, 2]
 
 
+def test_the_reader_table_has_no_q_values_and_no_scientific_notation():
+    eff = pd.DataFrame({"activity": ["posts", "reactions", "comments"],
+                        "pillar": ["brand", "insights", "people"],
+                        "estimate": [-6.81e-05, 0.0123, np.nan], "ci_low": [-9e-05, 0.01, np.nan],
+                        "ci_high": [-4e-05, 0.0125, np.nan], "q_value": [0.01, 0.2, np.nan],
+                        "verdict": ["likely negative", "unclear", "not estimable"],
+                        "n_periods": [50, 50, 10], "note": ["", "", "too few weeks. More."]})
+    t = summary.effects_table(eff)
+    assert "q" not in t.columns and len(t) == 2               # the unestimated pair: a sentence
+    text = t.to_string()
+    assert "e-0" not in text and "−0.0001 to −0.0000" not in text
+    assert t.iloc[0]["90% range"] == "−0.00009 to −0.00004"
+    assert summary.not_estimated(eff) == [
+        "Not estimated (1 activity–pillar pair: comments; 1 pillar): too few weeks."]
+
+
 def test_effects_table_puts_findings_first_and_likely_pairs_match():
     eff = pd.DataFrame({"activity": ["posts", "comments"], "pillar": ["brand", "insights"],
                         "estimate": [0.0, 0.12], "ci_low": [-0.01, 0.05],
@@ -68,7 +84,7 @@ def test_effects_table_puts_findings_first_and_likely_pairs_match():
                         "verdict": ["negligible", "likely positive"], "n_periods": [50, 50]})
     t = summary.effects_table(eff)
     assert t["Verdict"].tolist() == ["likely positive", "negligible"]
-    assert t.iloc[0]["90% range"] == "+0.05 to +0.2"
+    assert t.iloc[0]["90% range"] == "+0.05 to +0.20"
     assert summary.likely_pairs(eff) == [("comments", "insights")]
     assert summary.likely_pairs(None) == []
 
@@ -77,7 +93,7 @@ def test_peer_gaps_only_when_peer_averages_were_saved():
     s = _snaps([("2026-03-08", 12.0)], industry_brand=10.0, industry_people=10.0,
                industry_insights=10.0, industry_relationships=14.0)
     t = summary.peer_gaps(s).set_index("Pillar")
-    assert t.loc[PILLAR_LABELS["relationships"], "Gap to industry"] == "-2.00"
+    assert t.loc[PILLAR_LABELS["relationships"], "Gap to industry"] == "−2.00"
     assert summary.peer_gaps(_snaps([("2026-03-08", 12.0)])).empty
 
 
@@ -113,8 +129,8 @@ def test_effect_sentences_say_association_and_the_range():
                         "ci_low": [0.05], "ci_high": [0.15], "verdict": ["likely positive"],
                         "n_periods": [60], "n_members": [1]})
     (first,) = wording.effect_sentences(eff)
-    assert first.startswith("Each additional post in a week goes with +0.1 points")
-    assert "association" in first and "90% range +0.05 to +0.15" in first
+    assert first.startswith("Each additional post in a week goes with +0.10 points")
+    assert "goes with" in first and "90% range +0.05 to +0.15" in first
     none = wording.effect_sentences(eff.assign(verdict="unclear"))
     assert none[0] == "No activity shows a clear association with any pillar yet."
 

@@ -63,7 +63,7 @@ def test_member_effects_shrink_toward_the_pooled_effect():
     spread = team.member_effects(data.snapshots, data.activity, [("posts", "insights")],
                                  freq="W")
     assert spread["member_id"].nunique() == 30
-    pooled = spread["pooled"].iloc[0]
+    pooled = spread["team"].iloc[0]
     assert pooled == pytest.approx(0.2, abs=0.05)
     # every shrunk effect lies between the member's own estimate and the pooled value
     lo = np.minimum(spread["estimate"], pooled) - 1e-12

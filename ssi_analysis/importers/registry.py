@@ -22,18 +22,19 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import ACTIVITIES, PILLARS, SNAPSHOT_COLUMNS, SNAPSHOT_NUMERIC
-from . import long_csv, salesnav
+from . import har, long_csv, salesnav
 from ._fast import big_csv_header, fast_csv
 from ._text import FileNotes, csv_rows, header_of, is_xlsx, read_table
 from .activity_csv import fast_activity, is_activity_header, read_activity_csv
+from .har import read_har_snapshots
 from .salesapi_json import read_json_snapshots
 from .snapshot_csv import is_snapshot_header, read_wide_snapshots
 from .sources import Source, decode_text
 from .ssi_page import read_html_snapshot
 
 #: File endings a snapshot source may have, and those an activity source may have.
-SNAPSHOT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".txt", ".html", ".htm", ".xlsx",
-                     ".xlsm")
+SNAPSHOT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".har", ".csv", ".txt", ".html", ".htm",
+                     ".xlsx", ".xlsm")
 ACTIVITY_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
@@ -153,6 +154,10 @@ def _json_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
     return _counted(read_json_snapshots(peek.text, peek.source, tz), peek, log, "records")
 
 
+def _har_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
+    return read_har_snapshots(peek.text, peek.source, tz, log)
+
+
 def _page_snapshots(peek: Peek, tz: str, log: list) -> pd.DataFrame:
     return _counted(read_html_snapshot(peek.text, peek.source, tz), peek, log, "records")
 
@@ -216,6 +221,8 @@ def _csv_activity(peek: Peek, member: str) -> ActivityPart:
 
 #: The registry, in the order formats are tried for each kind.
 FORMATS: tuple[Format, ...] = (
+    Format("HAR (browser network log)", lambda p: not p.is_table and p.is_json
+           and har.looks_like_har(p.head), snapshots=_har_snapshots),
     Format("salesApiSsi json", lambda p: not p.is_table and p.is_json,
            snapshots=_json_snapshots),
     Format("saved SSI page", lambda p: not p.is_table and p.is_html and "activeSeat" in p.text,

@@ -125,19 +125,19 @@ def _stamp_from_name(source: Source, tz: str) -> tuple[pd.Timestamp | None, pd.T
     return cap.tz_convert(tz).tz_localize(None).normalize(), cap
 
 
-def _json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
+def json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
     """Collect snapshot records from any supported JSON shape."""
     if isinstance(obj, list):
         out = []
         for i, item in enumerate(obj):
-            out.extend(_json_records(item, source, tz, f"{where}[{i}]"))
+            out.extend(json_records(item, source, tz, f"{where}[{i}]"))
         return out
     if not isinstance(obj, dict):
         raise DataError("is JSON but not an SSI record (expected an object with memberScore)",
                         path=source.name, column=where)
     if isinstance(obj.get("rawJson"), str):
         try:
-            return _json_records(json.loads(obj["rawJson"]), source, tz, f"{where}.rawJson")
+            return json_records(json.loads(obj["rawJson"]), source, tz, f"{where}.rawJson")
         except json.JSONDecodeError:
             raise DataError("rawJson is not valid JSON", path=source.name,
                             column=f"{where}.rawJson") from None
@@ -145,7 +145,7 @@ def _json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
     if "memberScore" not in obj and not has_stamp:
         for key in ("data", "rawJson", "raw"):
             if isinstance(obj.get(key), dict | list):
-                return _json_records(obj[key], source, tz, f"{where}.{key}")
+                return json_records(obj[key], source, tz, f"{where}.{key}")
     date = captured = None
     if obj.get("collectedAt") is not None:
         try:
@@ -182,7 +182,7 @@ def read_json_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     """
     stripped = text.strip()
     try:
-        records = _json_records(json.loads(stripped), source, tz)
+        records = json_records(json.loads(stripped), source, tz)
     except json.JSONDecodeError as exc:
         lines = [ln for ln in stripped.split("\n") if ln.strip()]
         if len(lines) > 1 and exc.msg.startswith("Extra data"):
@@ -194,7 +194,7 @@ def read_json_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
                     obj = json.loads(ln)
                 except json.JSONDecodeError:
                     raise DataError("is not valid JSON lines", path=source.name, row=i) from None
-                records.extend(_json_records(obj, source, tz, f"line {i}"))
+                records.extend(json_records(obj, source, tz, f"line {i}"))
         else:
             raise DataError(f"is not valid JSON (truncated file?): {exc.msg} at line "
                             f"{exc.lineno}", path=source.name, row=exc.lineno) from None

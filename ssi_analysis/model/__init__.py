@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 from .correlations import lagged_correlations
-from .effects import EFFECT_COLUMNS, VERDICTS, estimate_effects, lag_profile
+from .effects import EFFECT_COLUMNS, VERDICTS, changes_needed, estimate_effects, lag_profile
 from .linalg import ClusterOLS, within_two_way
 from .panel import drop_breaks
 
-__all__ = ["EFFECT_COLUMNS", "VERDICTS", "ClusterOLS", "drop_breaks", "estimate_effects",
+__all__ = ["EFFECT_COLUMNS", "VERDICTS", "ClusterOLS", "changes_needed", "drop_breaks",
+           "estimate_effects",
            "lag_profile", "lagged_correlations", "within_two_way"]

@@ -237,6 +237,18 @@ def _design(data, pillar, cols, winsorize):
     return Z
 
 
+def changes_needed(n_activities: int, lags: int = 0) -> int:
+    """Usable weekly changes one member needs before the joint model is fitted.
+
+    The larger of :data:`MIN_CHANGES` and five changes per coefficient (``n_activities``
+    at ``lags + 1`` lags, plus the intercept): the rule :func:`estimate_effects` applies.
+
+    >>> changes_needed(7), changes_needed(2)
+    (40, 26)
+    """
+    return max(MIN_CHANGES, MIN_OBS_PER_COEF * (n_activities * (lags + 1) + 1))
+
+
 def _lags_that_fit(n: int, kept: list[str], max_lag: int) -> int | None:
     """Return the most lags one member's joint model can take (five weeks a coefficient)."""
     for lags in range(max_lag, -1, -1):

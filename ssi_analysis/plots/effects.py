@@ -11,28 +11,38 @@ import pandas as pd
 import seaborn as sns
 
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
-from .style import PALETTE, SSI_COLOR, VERDICT_COLORS, axes_or_current
+from .style import (
+    PALETTE,
+    SSI_COLOR,
+    VERDICT_COLORS,
+    WIDTH,
+    axes_or_current,
+    date_axis,
+    new_figure,
+)
 
 
 def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, period: str = "week"):
-    """Forest plot: each activity's cumulative effect with its interval, one panel a pillar.
+    """Forest plot: each activity's effect with its range, one panel a pillar, one x scale.
 
     Parameters
     ----------
     effects : pandas.DataFrame
         Output of :func:`ssi_analysis.estimate_effects`.
     sesoi : float
-        Half-width of the shaded "negligible" band.
+        Half-width of the shaded "negligible" band when the table has none.
     axes : sequence of matplotlib.axes.Axes, optional
-        Four axes, one per pillar; created when omitted.
+        Four axes, one per pillar, sharing their x axis; created when omitted.
+    period : str
+        "week" or "month" (axis label).
 
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
     """
     if axes is None:
-        _, axes = plt.subplots(1, 4, figsize=(11, 0.45 * effects["activity"].nunique() + 1.6),
-                               sharey=True)
+        _, axes = plt.subplots(4, 1, figsize=(6.4, 1.2 * effects["activity"].nunique() + 2),
+                               sharex=True)
     axes = np.asarray(axes).ravel()
     acts = list(dict.fromkeys(effects["activity"]))
     y = np.arange(len(acts))[::-1]
@@ -41,19 +51,26 @@ def plot_effects(effects: pd.DataFrame, *, sesoi: float = 0.05, axes=None, perio
         ax.axvline(0, color="#666666", lw=0.8)
         for yi, (_a, r) in zip(y, sub.iterrows(), strict=True):
             if np.isnan(r["estimate"]):
-                ax.text(0, yi, "n/a", ha="center", va="center", fontsize=8, color="#999999")
+                ax.text(0, yi, "not estimable", ha="center", va="center", fontsize=10,
+                        color="#777777")
                 continue
             b = r.get("negligible_within", sesoi)
             if pd.notna(b):
                 ax.fill_between([-b, b], yi - 0.35, yi + 0.35, color="#eeeeee", zorder=0)
             c = VERDICT_COLORS[r["verdict"]]
-            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2)
-            ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=5)
-        ax.set_title(textwrap.fill(PILLAR_LABELS[p], 20), fontsize=10)
+            ax.plot([r["ci_low"], r["ci_high"]], [yi, yi], color=c, lw=2.2)
+            ax.plot(r["estimate"], yi, "o", color=c if c != "#cccccc" else "#999999", ms=6)
+        ax.set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
+        ax.set_ylim(-0.6, len(acts) - 0.4)
+        ax.set_title(PILLAR_LABELS[p], fontsize=12, color=PALETTE[p])
         ax.grid(axis="y", visible=False)
-    axes[0].set_yticks(y, [ACTIVITY_LABELS.get(a, a) for a in acts])
-    axes[0].figure.supxlabel(f"pillar points per extra action a {period} (cumulative over lags)",
-                             fontsize=10)
+    axes[-1].set_xlabel(f"pillar points per extra action a {period}")
+    handles = [plt.Line2D([], [], color=VERDICT_COLORS[v], marker="o", lw=2, label=v)
+               for v in ("likely positive", "likely negative", "unclear", "negligible")
+               if (effects["verdict"] == v).any()]
+    if handles:
+        axes[0].legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.18),
+                       ncols=2, frameon=False, fontsize=10)
     return axes
 
 
@@ -97,7 +114,7 @@ def plot_effect_heatmap(effects: pd.DataFrame, *, ax=None, period: str = "week")
 
 
 def effects_figure(effects: pd.DataFrame | None, *, freq: str = "W"):
-    """Build the "what moved which pillar" figure: heatmap above, forest plot below.
+    """Build the "what moved which pillar" forest plot (one panel a pillar, one x scale).
 
     Parameters
     ----------
@@ -109,23 +126,15 @@ def effects_figure(effects: pd.DataFrame | None, *, freq: str = "W"):
     Returns
     -------
     matplotlib.figure.Figure or None
+        None when no pair has an estimate.
     """
     if effects is None or effects["estimate"].notna().sum() == 0:
         return None
-    n = effects["activity"].nunique()
-    fig = plt.figure(figsize=(11, 0.42 * n * 2 + 3.2))
-    grid = fig.add_gridspec(2, 4, height_ratios=[1, 1], hspace=0.55)
-    period = "week" if freq.upper() == "W" else "month"
-    plot_effect_heatmap(effects, ax=fig.add_subplot(grid[0, :3]), period=period)
-    axes = [fig.add_subplot(grid[1, 0])]
-    axes += [fig.add_subplot(grid[1, j], sharey=axes[0]) for j in range(1, 4)]
-    plot_effects(effects, axes=axes, period=period)
-    for ax in axes[1:]:
-        ax.tick_params(labelleft=False)
-    lv = effects["interval_level"].dropna() if "interval_level" in effects else []
-    level = f"{lv.iloc[0]:.0%}" if len(lv) else "90%"
-    fig.text(0.01, 0.47, f"Each activity's effect with its {level} range (grey: too small to "
-             "matter for a typical change in that activity)", fontsize=11, fontweight="bold")
+    shown = effects[effects.groupby("activity")["estimate"].transform(
+        lambda v: v.notna().any())]
+    n = shown["activity"].nunique()
+    fig, axes = new_figure(WIDTH, 4 * (0.42 * n + 0.75) + 1.2, nrows=4, sharex=True)
+    plot_effects(shown, axes=axes, period="week" if freq.upper() == "W" else "month")
     return fig
 
 
@@ -151,19 +160,17 @@ def plot_lag_profile(profile: pd.DataFrame, pairs: list[tuple[str, str]], *, ax=
     for i, (a, p) in enumerate(pairs):
         d = profile[(profile["activity"] == a) & (profile["pillar"] == p)].sort_values("lag")
         x = d["lag"].to_numpy() - 0.4 + width * (i + 0.5)
-        color = sns.color_palette("colorblind", n)[i]
         ax.errorbar(x, d["estimate"], yerr=[d["estimate"] - d["ci_low"],
                                             d["ci_high"] - d["estimate"]],
-                    fmt="o", color=color, capsize=3,
+                    fmt="osD^v"[i % 5], color=PALETTE[p], capsize=3,
                     label=f"{ACTIVITY_LABELS.get(a, a)} → {PILLAR_LABELS[p]}")
     ax.axhline(0, color="#666666", lw=0.8)
     lags = sorted(profile["lag"].unique()) if len(profile) else [0]
-    ax.set_xticks(lags, ["same week" if k == 0 else f"{k} week{'s' if k > 1 else ''} before"
-                         for k in lags])
-    ax.set_ylabel("points per extra action")
-    ax.set_title("When the association shows: effect by lag (90% ranges)")
+    ax.set_xticks(lags, ["same week" if k == 0 else f"{k} wk later" for k in lags])
+    ax.set_ylabel("points per action")
+    ax.set_title("When the association shows (90% ranges)")
     if pairs:
-        ax.legend(fontsize=8, frameon=False, loc="best")
+        ax.legend(fontsize=10, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15))
     return ax
 
 
@@ -187,18 +194,22 @@ def plot_observed_predicted(predictions: pd.DataFrame, pillar: str, *, skill: fl
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
-    d = predictions[predictions["pillar"] == pillar].sort_values("date")
+    d = predictions[predictions["pillar"] == pillar].sort_values("date").reset_index(drop=True)
+    if len(d) > 2:                     # a row of NaN after each gap: lines break, never bridge
+        step = d["date"].diff()
+        after = d.loc[step > 1.5 * step.median(), "date"] - pd.Timedelta(days=1)
+        d = pd.concat([d, pd.DataFrame({"date": after})]).sort_values("date", kind="stable")
     ax.plot(d["date"], d["observed"], "o-", color=SSI_COLOR, ms=3, lw=1, label="observed")
     ax.plot(d["date"], d["predicted"], "s--", color=PALETTE[pillar], ms=3, lw=1.2,
             label="predicted from activity")
     ax.plot(d["date"], d["baseline"], ":", color="#949494", lw=1.2, label="your usual change")
     ax.axhline(0, color="#cccccc", lw=0.8)
-    title = f"{PILLAR_LABELS[pillar]}: weekly change, predicted out of sample"
+    title = f"{PILLAR_LABELS[pillar]}"
     if skill is not None and np.isfinite(skill):
         title += f" (skill {skill:+.2f})"
-    ax.set_title(title, fontsize=10)
-    ax.set_ylabel("points per week")
-    ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper left")
+    ax.set_title(title, fontsize=11)
+    ax.set_ylabel("points a week")
+    date_axis(ax)
     return ax
 
 
@@ -219,9 +230,12 @@ def prediction_figure(predictions: pd.DataFrame, skill: pd.DataFrame):
     pillars = [p for p in PILLARS if (predictions["pillar"] == p).any()]
     if not pillars:
         return None
-    fig, axes = plt.subplots(len(pillars), 1, figsize=(9, 2.4 * len(pillars)), sharex=True)
+    fig, axes = new_figure(WIDTH, 2.3 * len(pillars) + 0.6, nrows=len(pillars), sharex=True,
+                           squeeze=False)
     sk = skill.set_index("pillar")["skill"]
-    for ax, p in zip(np.atleast_1d(axes), pillars, strict=True):
+    for ax, p in zip(axes[:, 0], pillars, strict=True):
         plot_observed_predicted(predictions, p, skill=sk.get(p), ax=ax)
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, ["observed", "predicted from activity", "your usual change"],
+               loc="outside lower center", ncols=3, frameon=False, fontsize=10)
     return fig

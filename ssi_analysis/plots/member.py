@@ -1,24 +1,43 @@
-"""Plots of one member: standing, history, ranks, activity, posting hours, coverage."""
+"""Plots of one member: standing, history, ranks, activity, posting hours, coverage.
+
+Axes-level functions (``plot_*(data, *, ..., ax=None) -> Axes``); the figures of the
+member report are put together in :mod:`ssi_analysis.plots.figures`.
+"""
 
 from __future__ import annotations
 
-import matplotlib.dates  # noqa: F401  (mpl.dates)
+import textwrap
+
 import numpy as np
 import pandas as pd
 
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLAR_MAX, PILLARS
-from .style import PALETTE, SSI_COLOR, axes_or_current, daily, mark_dates
+from .style import (
+    COUNT_CMAP,
+    COUNT_COLOR,
+    PALETTE,
+    RANK_COLORS,
+    SSI_COLOR,
+    axes_or_current,
+    daily,
+    date_axis,
+    mark_dates,
+)
+
+PEER_MARKERS = {"industry": ("v", "#111111", "industry average"),
+                "network": ("D", "#8c8c8c", "network average")}
 
 
-def plot_standing(latest: pd.Series, *, peers: pd.Series | None = None, ax=None):
-    """Draw the four pillars of the latest snapshot against their 25-point maximum.
+def plot_standing(latest: pd.Series, *, peers: bool = True, ax=None):
+    """Draw the four pillars of the latest snapshot against 25, with peer averages.
 
     Parameters
     ----------
     latest : pandas.Series
-        One cleaned snapshot row.
-    peers : pandas.Series, optional
-        Peer pillar averages (same index names) drawn as markers.
+        One cleaned snapshot row (peer columns ``industry_<pillar>`` … are drawn as
+        markers when present).
+    peers : bool
+        Draw the peer averages.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -27,30 +46,40 @@ def plot_standing(latest: pd.Series, *, peers: pd.Series | None = None, ax=None)
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
-    labels = [PILLAR_LABELS[p] for p in PILLARS][::-1]
+    labels = [textwrap.fill(PILLAR_LABELS[p], 16) for p in PILLARS][::-1]
     vals = [float(latest[p]) for p in PILLARS][::-1]
     y = np.arange(len(PILLARS))
     ax.barh(y, [PILLAR_MAX] * 4, color="#eeeeee", height=0.6)
     ax.barh(y, vals, color=[PALETTE[p] for p in PILLARS][::-1], height=0.6)
     for yi, v in zip(y, vals, strict=True):
-        ax.text(v + 0.3, yi, f"{v:.1f}", va="center", fontsize=10)
+        ax.text(PILLAR_MAX + 0.4, yi, f"{v:.1f}", va="center", fontsize=11)
+    shown = False
+    for group, (marker, color, label) in PEER_MARKERS.items():
+        cols = [f"{group}_{p}" for p in PILLARS][::-1]
+        if peers and all(pd.notna(latest.get(c)) for c in cols):
+            ax.plot([float(latest[c]) for c in cols], y, marker, color=color, ms=7, ls="none",
+                    label=label, zorder=4)
+            shown = True
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, PILLAR_MAX + 2)
+    ax.set_xlim(0, PILLAR_MAX + 3)
     ax.set_xlabel("points (each pillar 0–25)")
     ax.set_title(f"SSI {round(float(latest['ssi']))} of 100 on {latest['date']:%d %b %Y}")
     ax.grid(axis="y", visible=False)
+    if shown:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.12), ncols=2, frameon=False,
+                  fontsize=10)
     return ax
 
 
 def plot_ssi_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, ax=None):
-    """Draw the SSI over time (lines break where snapshots are missing).
+    """Draw the SSI over time; the line breaks where no snapshot was saved for 3+ days.
 
     Parameters
     ----------
     snapshots : pandas.DataFrame
         Cleaned snapshots of one member.
     breaks : pandas.DataFrame, optional
-        Rows with ``date`` and ``label`` marked as vertical lines (formula changes, notes).
+        Rows with ``date`` and ``label``, drawn as numbered dotted lines.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -59,30 +88,22 @@ def plot_ssi_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = N
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
-    d = snapshots.sort_values("date").set_index("date")
-    bottom = np.zeros(len(d))
-    for p in PILLARS:
-        top = bottom + d[p].to_numpy()
-        ax.fill_between(d.index, bottom, top, color=PALETTE[p], alpha=0.85, lw=0,
-                        label=PILLAR_LABELS[p])
-        bottom = top
-    ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.0)
-    # gaps of 3 days or more are shaded, never drawn as data
-    step = d.index.to_series().diff().dt.days
-    for end, days in step[step >= 3].items():
-        ax.axvspan(end - pd.Timedelta(days=int(days)), end, color="white", lw=0, zorder=2)
-        ax.axvspan(end - pd.Timedelta(days=int(days)), end, color="#bbbbbb", alpha=0.35, lw=0,
-                   zorder=3)
-    hi = np.nanmax(d["ssi"].to_numpy()) if d["ssi"].notna().any() else 100
-    ax.set_ylim(0, min(100, hi * 1.3 + 2))
+    d = daily(snapshots, ["ssi"])
+    ax.plot(d.index, d["ssi"], color=SSI_COLOR, lw=1.6)
+    if len(snapshots) < 40:
+        ax.plot(snapshots["date"], snapshots["ssi"], "o", color=SSI_COLOR, ms=3.5)
+    lo, hi = float(snapshots["ssi"].min()), float(snapshots["ssi"].max())
+    pad = max(2.0, 0.15 * (hi - lo))
+    ax.set_ylim(max(0, lo - pad), min(100, hi + pad))
     mark_dates(ax, breaks)
-    ax.set_ylabel("SSI (0–100)")
-    ax.set_title("SSI over time: the four pillars stacked (grey: no snapshot for 3+ days)")
+    date_axis(ax)
+    ax.set_ylabel("SSI")
+    ax.set_title("SSI (axis zoomed to your range)")
     return ax
 
 
 def plot_pillar_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None,
-                        ax=None):
+                        ax=None, legend: bool = True):
     """Draw the four pillars over time on their common 0–25 scale.
 
     Parameters
@@ -90,9 +111,11 @@ def plot_pillar_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None 
     snapshots : pandas.DataFrame
         Cleaned snapshots of one member.
     breaks : pandas.DataFrame, optional
-        ``date`` rows marked as dashed lines (unlabelled here).
+        ``date`` rows marked as dotted lines (unnumbered here).
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    legend : bool
+        Draw the legend below the panel.
 
     Returns
     -------
@@ -101,13 +124,21 @@ def plot_pillar_history(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None 
     ax = axes_or_current(ax)
     d = daily(snapshots, list(PILLARS))
     for p in PILLARS:
-        ax.plot(d.index, d[p], color=PALETTE[p], lw=1.3, label=PILLAR_LABELS[p])
+        ax.plot(d.index, d[p], color=PALETTE[p], lw=1.5, label=PILLAR_LABELS[p])
     ax.set_ylim(0, PILLAR_MAX)
     mark_dates(ax, breaks, labels=False)
+    date_axis(ax)
     ax.set_ylabel("points (0–25)")
-    ax.set_title("The four pillars over time")
-    ax.legend(loc="upper left", ncols=2, fontsize=8, frameon=False)
+    ax.set_title("The four pillars")
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False,
+                  fontsize=10)
     return ax
+
+
+def has_ranks(snapshots: pd.DataFrame) -> bool:
+    """Tell whether at least two snapshots carry a rank (a rank chart has a line)."""
+    return any(c in snapshots and snapshots[c].notna().sum() >= 2 for c in RANK_COLORS)
 
 
 def plot_ranks(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, ax=None):
@@ -117,6 +148,8 @@ def plot_ranks(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, a
     ----------
     snapshots : pandas.DataFrame
         Cleaned snapshots of one member.
+    breaks : pandas.DataFrame, optional
+        ``date`` rows marked as dotted lines.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -125,22 +158,30 @@ def plot_ranks(snapshots: pd.DataFrame, *, breaks: pd.DataFrame | None = None, a
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
-    snapshots = snapshots.assign(**{c: np.nan for c in ("industry_rank", "network_rank")
-                                    if c not in snapshots})
-    d = daily(snapshots, ["industry_rank", "network_rank"])
-    ax.plot(d.index, d["industry_rank"], color="#0173b2", lw=1.3, label="Industry rank")
-    ax.plot(d.index, d["network_rank"], color="#de8f05", lw=1.3, ls="--", label="Network rank")
-    hi = np.nanmax(d.to_numpy()) if np.isfinite(d.to_numpy()).any() else 100
-    ax.set_ylim(min(100, hi + 5), 0)
+    cols = [c for c in RANK_COLORS if c in snapshots and snapshots[c].notna().any()]
+    d = daily(snapshots, cols) if cols else None
+    for c in cols:
+        ax.plot(d.index, d[c], color=RANK_COLORS[c], lw=1.5, ls="-" if c == "industry_rank"
+                else "--", label="industry rank" if c == "industry_rank" else "network rank")
+    hi = float(np.nanmax(d.to_numpy())) if cols else 100.0
+    ax.set_ylim(min(100, hi * 1.2 + 2), 0)
     mark_dates(ax, breaks, labels=False)
+    date_axis(ax)
     ax.set_ylabel("Top N% (lower is better)")
-    ax.set_title("Rank among industry and network peers")
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.set_title("Rank among peers")
+    if cols:
+        ax.legend(loc="lower left", fontsize=10, frameon=False, ncols=2)
     return ax
 
 
+def weekly_last(snapshots: pd.DataFrame, weeks: int = 7) -> pd.DataFrame:
+    """Return the last snapshot of each of the last ``weeks`` calendar weeks that have one."""
+    s = snapshots.sort_values("date").assign(week=snapshots["date"].dt.to_period("W-SUN"))
+    return s.groupby("week").last().tail(weeks)
+
+
 def plot_last_weeks(snapshots: pd.DataFrame, *, weeks: int = 7, ax=None):
-    """Return the last weeks as LinkedIn's weekly chart shows them: stacked pillars per week.
+    """Draw the last weeks as LinkedIn's weekly chart shows them: stacked pillars per week.
 
     Parameters
     ----------
@@ -156,57 +197,85 @@ def plot_last_weeks(snapshots: pd.DataFrame, *, weeks: int = 7, ax=None):
     matplotlib.axes.Axes
     """
     ax = axes_or_current(ax)
-    s = snapshots.assign(week=snapshots["date"].dt.to_period("W-SUN"))
-    last = s.groupby("week").last().tail(weeks)
+    last = weekly_last(snapshots, weeks)
     x = np.arange(len(last))
     bottom = np.zeros(len(last))
     for p in PILLARS:
         ax.bar(x, last[p], bottom=bottom, color=PALETTE[p], width=0.65, label=PILLAR_LABELS[p])
         bottom += last[p].to_numpy()
     for xi, total in zip(x, last["ssi"], strict=True):
-        ax.text(xi, total + 1, f"{total:.0f}", ha="center", fontsize=9, fontweight="bold")
+        ax.text(xi, total + 1.5, f"{total:.0f}", ha="center", fontsize=11, fontweight="bold")
     ax.set_xticks(x, [f"{d:%d %b}" for d in last["date"]])
+    if len(last) > 5:
+        ax.tick_params(axis="x", labelrotation=35)
     ax.set_ylim(0, max(100, bottom.max() + 8) if len(last) else 100)
     ax.set_ylabel("SSI (0–100)")
-    ax.set_title(f"The last {len(last)} weeks (last snapshot of each week)")
-    ax.legend(fontsize=7.5, frameon=False, ncols=4, loc="upper left")
+    n = len(last)
+    ax.set_title(f"The last {n} week{'s' if n != 1 else ''} (last snapshot of each week)")
+    ax.legend(fontsize=10, frameon=False, ncols=2, loc="upper center",
+              bbox_to_anchor=(0.5, -0.25 if n > 5 else -0.15))
     return ax
 
 
-def plot_activity(weekly: pd.DataFrame, *, ax=None):
-    """Draw weekly activity counts as a heatmap (activity x week).
+def activity_periods(weekly: pd.DataFrame, *, max_bars: int = 40) -> tuple[pd.DataFrame, str]:
+    """Weekly counts, or monthly sums when there are more than ``max_bars`` weeks.
+
+    A month is not tracked (NaN) when none of its weeks is; partly tracked months sum the
+    tracked weeks.
 
     Parameters
     ----------
     weekly : pandas.DataFrame
         Index = week start, one column per activity (NaN = not tracked).
-    ax : matplotlib.axes.Axes, optional
+    max_bars : int
+        Most bars per row.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The counts and ``"week"`` or ``"month"``.
+    """
+    if len(weekly) <= max_bars:
+        return weekly, "week"
+    month = weekly.index.to_period("M").to_timestamp()
+    return weekly.groupby(month).sum(min_count=1), "month"
+
+
+def plot_activity_row(counts: pd.Series, unit: str, *, ax):
+    """One activity's counts per week or month as bars; untracked periods shaded.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Index = period start; NaN = not tracked.
+    unit : {"week", "month"}
+        Bar width.
+    ax : matplotlib.axes.Axes
         Where to draw.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = axes_or_current(ax)
-    data = weekly.T
-    scaled = data.div(data.max(axis=1).replace(0, 1), axis=0)
-    im = ax.imshow(scaled.to_numpy(float), aspect="auto", cmap="Blues", interpolation="nearest",
-                   vmin=0, vmax=1)
-    ax.set_yticks(range(len(data.index)), [ACTIVITY_LABELS.get(a, a) for a in data.index])
-    ticks = np.linspace(0, len(data.columns) - 1, min(8, len(data.columns))).astype(int)
-    ax.set_xticks(ticks, [f"{data.columns[t]:%b %Y}" for t in ticks])
-    ax.grid(False)
-    ax.set_title("Activity per week (darker = more, relative to each row's busiest week)")
-    ax.figure.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label="share of busiest week")
+    width = pd.Timedelta(days=6 if unit == "week" else 27)
+    tracked = counts.notna()
+    ax.bar(counts.index[tracked], counts[tracked], width=width, align="edge", color=COUNT_COLOR)
+    for start in counts.index[~tracked]:
+        ax.axvspan(start, start + width, color="#e8e8e8", lw=0, zorder=0)
+    top = float(counts.max()) if tracked.any() else 1.0
+    ax.set_ylim(0, max(top, 1) * 1.15)
+    ax.set_yticks([0, max(top, 1)], ["0", f"{max(top, 1):.0f}"])
+    label = ACTIVITY_LABELS.get(str(counts.name), str(counts.name))
+    ax.set_title(f"{label[:1].upper()}{label[1:]}: {counts.sum():.0f} in all, up to {top:.0f} "
+                 f"a {unit}", fontsize=11,
+                 fontweight="normal")
+    ax.grid(axis="x", visible=False)
     return ax
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 def plot_posting_heatmap(hours: pd.DataFrame, *, activity: str = "posts", tz: str = "",
-                         min_count: int = 2, ax=None):
-    """Weekday x hour heatmap of when an activity happens, with counts; sparse cells grey.
+                         block: int = 3, ax=None):
+    """Weekday × time-of-day heatmap of when an activity happens, with counts.
 
     Parameters
     ----------
@@ -215,9 +284,9 @@ def plot_posting_heatmap(hours: pd.DataFrame, *, activity: str = "posts", tz: st
     activity : str
         Which activity to draw.
     tz : str
-        Time zone name shown in the title.
-    min_count : int
-        Cells with fewer events are greyed (too few to read anything into).
+        Time zone name shown in the label.
+    block : int
+        Hours per column (3: eight readable columns, also on a phone).
     ax : matplotlib.axes.Axes, optional
         Where to draw.
 
@@ -227,32 +296,30 @@ def plot_posting_heatmap(hours: pd.DataFrame, *, activity: str = "posts", tz: st
     """
     ax = axes_or_current(ax)
     d = hours[hours["activity"] == activity]
-    grid = np.zeros((7, 24))
-    np.add.at(grid, (d["weekday"].to_numpy(int), d["hour"].to_numpy(int)), d["count"].to_numpy())
-    shown = np.where(grid >= min_count, grid, np.nan)
-    ax.imshow(np.where(grid < min_count, 1, np.nan), cmap="Greys", vmin=0, vmax=8,
-              aspect="auto", interpolation="nearest")
-    im = ax.imshow(shown, cmap="Blues", aspect="auto", interpolation="nearest",
-                   vmin=0, vmax=max(float(np.nanmax(grid)), 1.0))
+    grid = np.zeros((7, 24 // block))
+    np.add.at(grid, (d["weekday"].to_numpy(int), d["hour"].to_numpy(int) // block),
+              d["count"].to_numpy())
+    ax.imshow(grid, cmap=COUNT_CMAP, aspect="auto", interpolation="nearest", vmin=0,
+              vmax=max(float(grid.max()) * 1.25, 1.0))
     for (i, j), v in np.ndenumerate(grid):
         if v:
-            dark = v >= min_count and v > 0.6 * np.nanmax(grid)
-            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=6.5,
-                    color="white" if dark else "#333333")
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=10,
+                    color="white" if v > 0.55 * grid.max() else "#222222")
     ax.set_yticks(range(7), _WEEKDAYS)
-    ax.set_xticks(range(0, 24, 2), [f"{h:02d}h" for h in range(0, 24, 2)])
+    ax.set_xticks(range(24 // block), [f"{h:02d}–{h + block:02d}" for h in range(0, 24, block)])
+    ax.tick_params(axis="x", labelsize=10)
     ax.grid(False)
     label = ACTIVITY_LABELS.get(activity, activity)
-    where = f" ({tz} time)" if tz else ""
-    ax.set_title(f"When your {label} happen: weekday × hour{where}; grey = fewer than "
-                 f"{min_count}")
-    ax.set_xlabel("hour of day")
-    ax.figure.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label=f"{label} (count)")
+    ax.set_title(f"When your {label} happen\n(count per weekday and time of day)")
+    ax.set_xlabel(f"time of day{f' ({tz})' if tz else ''}")
     return ax
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def plot_snapshot_coverage(snapshots: pd.DataFrame, *, ax=None):
-    """Bar chart of snapshots per month against the days in the month.
+    """Bar chart of days with a snapshot per month against the days in the month.
 
     Parameters
     ----------
@@ -271,10 +338,12 @@ def plot_snapshot_coverage(snapshots: pd.DataFrame, *, ax=None):
     idx = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
     counts = counts.reindex(idx, fill_value=0)
     x = idx.to_timestamp()
-    ax.bar(x, idx.days_in_month, width=25, color="#eeeeee", label="days in month")
-    ax.bar(x, counts.to_numpy(), width=25, color="#0173b2", label="days with a snapshot")
+    ax.bar(x, idx.days_in_month, width=25, align="edge", color="#e8e8e8", label="days in month")
+    ax.bar(x, counts.to_numpy(), width=25, align="edge", color=COUNT_COLOR,
+           label="days with a snapshot")
+    date_axis(ax)
     ax.set_ylabel("days")
     ax.set_title("Snapshots per month")
     ax.set_ylim(0, 40)
-    ax.legend(loc="upper left", ncols=2, fontsize=8, frameon=False)
+    ax.legend(loc="upper left", ncols=2, fontsize=10, frameon=False)
     return ax

@@ -14,13 +14,14 @@ import yaml
 
 from ..errors import DataError
 from ..paths import NOTEBOOKS_DIR, resolve
+from ..privacy import project_salt, pseudonym
 from ..store import PROCESSED_FILES, read_parquet
 
 DEFAULT_CONFIG = NOTEBOOKS_DIR / "reports.yml"
-_REPORT_KEYS = {"name", "notebook", "title", "parameters", "for_each_member"}
+_REPORT_KEYS = {"name", "notebook", "title", "parameters", "for_each_member", "member_names"}
 
 
-_DATE_PARAMS = ("start", "end", "as_of")
+_DATE_PARAMS = ("start", "end", "as_of", "run_date", "target_date")
 
 
 PATH_SUFFIXES = ("_dir", "_file", "_path")
@@ -53,6 +54,7 @@ class ReportSpec:
     title: str
     parameters: dict = field(default_factory=dict)
     for_each_member: bool = False
+    member_names: str = "pseudonyms"
 
 
 def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
@@ -65,7 +67,7 @@ def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
         raise DataError(f"unknown keys {sorted(unknown)} (expected {sorted(_REPORT_KEYS)})",
                         path=p, column=where)
     for key, typ in (("name", str), ("notebook", str), ("title", str), ("parameters", dict),
-                     ("for_each_member", bool)):
+                     ("for_each_member", bool), ("member_names", str)):
         if key in entry and not isinstance(entry[key], typ):
             raise DataError(f"'{key}' must be a {typ.__name__}", path=p, column=where)
     if "name" not in entry or "notebook" not in entry:
@@ -77,7 +79,9 @@ def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
     if not nb.exists():
         raise DataError(f"notebook {entry['notebook']!r} does not exist", path=p,
                         column=where)
-    params = entry.get("parameters") or {}
+    # YAML reads an unquoted 2026-11-01 as a date: the notebooks take dates as text
+    params = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+              for k, v in (entry.get("parameters") or {}).items()}
     declared = notebook_parameters(nb)
     _check_parameters(params, declared, nb, p, where)
     where = f"report '{entry['name']}'"
@@ -86,7 +90,11 @@ def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
     if each and "member_id" not in declared:
         raise DataError(f"{where}: for_each_member needs a notebook with a member_id "
                         "parameter", path=p)
-    return ReportSpec(entry["name"], nb, entry.get("title", entry["name"]), params, each)
+    names = entry.get("member_names", "pseudonyms")
+    if names not in ("pseudonyms", "ids"):
+        raise DataError(f"{where}: member_names must be 'pseudonyms' or 'ids', got {names!r}",
+                        path=p)
+    return ReportSpec(entry["name"], nb, entry.get("title", entry["name"]), params, each, names)
 
 
 def _check_parameters(params: dict, declared: dict, nb: Path, p: Path, where: str) -> None:
@@ -169,6 +177,10 @@ def load_config(path: str | os.PathLike[str] | None = None, *,
 def expand_members(specs: list[ReportSpec]) -> list[ReportSpec]:
     """Expand ``for_each_member`` entries into one report per member of the processed data.
 
+    Members are named by the project's pseudonyms (``Member 3F9A2C``) in the report's name,
+    title and ``member_id`` parameter, so that no seat id reaches the reports folder; the
+    notebook finds the member by the pseudonym. ``member_names: ids`` uses the ids instead.
+
     Parameters
     ----------
     specs : list of ReportSpec
@@ -177,7 +189,7 @@ def expand_members(specs: list[ReportSpec]) -> list[ReportSpec]:
     Returns
     -------
     list of ReportSpec
-        Member ids substituted for ``{member_id}`` in names and titles.
+        ``{member_id}`` in names and titles replaced.
     """
     out = []
     for spec in specs:
@@ -186,12 +198,43 @@ def expand_members(specs: list[ReportSpec]) -> list[ReportSpec]:
             continue
         folder = resolve(spec.parameters.get("processed_dir", "data/processed"))
         snaps = read_parquet(folder / PROCESSED_FILES["snapshots"])
-        for m in sorted(snaps["member_id"].unique()):
-            name = (spec.name.replace("{member_id}", str(m)) if "{member_id}" in spec.name
-                    else f"{spec.name}-{m}")
+        salt = project_salt() if spec.member_names == "pseudonyms" else ""
+        for m in sorted(snaps["member_id"].astype(str).unique()):
+            shown = pseudonym(m, salt) if salt else m
+            name = (spec.name.replace("{member_id}", shown) if "{member_id}" in spec.name
+                    else f"{spec.name}-{shown}")
             out.append(ReportSpec(re.sub(r"[^A-Za-z0-9_\-]", "_", name),
-                                  spec.notebook, spec.title.replace("{member_id}", str(m)),
-                                  {**spec.parameters, "member_id": str(m)}))
+                                  spec.notebook, spec.title.replace("{member_id}", shown),
+                                  {**spec.parameters, "member_id": shown}))
+    return out
+
+
+def notebook_defaults(notebook: str | os.PathLike[str]) -> dict:
+    """Return the default values declared in a notebook's ``parameters`` cell.
+
+    Parameters
+    ----------
+    notebook : str or os.PathLike
+        The notebook.
+
+    Returns
+    -------
+    dict
+        Parameter name → literal default.
+    """
+    nb = nbformat.read(resolve(notebook), as_version=4)
+    out = {}
+    for cell in nb.cells:
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                    and node.value is not None:
+                out[node.target.id] = ast.literal_eval(node.value)
+            elif isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        out[t.id] = ast.literal_eval(node.value)
     return out
 
 

@@ -1,18 +1,53 @@
-"""``index.html``: every report with its status and link."""
+"""``index.html``: every report with its headline numbers, a sparkline and its status."""
 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..plots.figures import sparkline_svg
 from ..store import atomic_write
 
 if TYPE_CHECKING:  # pragma: no cover
     from .runner import ReportStatus
 
-def write_index(out_dir: Path, statuses: list[ReportStatus]) -> Path:
-    """Write ``index.html``: every report with its status and link.
+_LABELS = {"ok": "up to date", "skipped": "up to date (inputs unchanged)", "failed": "FAILED"}
+
+
+def read_headline(folder: Path | None) -> dict:
+    """Read the ``headline.json`` a report wrote (empty when there is none or it is bad)."""
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / "headline.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _cells(head: dict) -> tuple[str, str, str]:
+    """Headline, sparkline and dates cells of one row (numbers only, escaped text)."""
+    if not head:
+        return "", "", ""
+    who = f" (median of {head['team_members']} members)" if head.get("team_members") else ""
+    change = head.get("change")
+    moved = "" if not isinstance(change, int | float) else \
+        f"; {change:+.1f} in {head.get('change_span', '')}"
+    weak = f"<br><small>weakest pillar: {html.escape(str(head.get('weakest', '')))}</small>"
+    numbers = (f"<b>SSI {float(head['ssi']):.0f}</b>{html.escape(who)} — "
+               f"{html.escape(str(head.get('band', '')))}{html.escape(moved)}{weak}")
+    stale = ' <b class="stale">stale</b>' if head.get("stale") else ""
+    dates = (f"run {html.escape(str(head.get('run_date', '')))}<br>data to "
+             f"{html.escape(str(head.get('data_as_of', '')))}{stale}")
+    spark = sparkline_svg([float(v) for v in head.get("spark", []) if isinstance(v, int | float)])
+    return numbers, spark, dates
+
+
+def write_index(out_dir: Path, statuses: list[ReportStatus],
+                tables: list[Path] | None = None) -> Path:
+    """Write ``index.html``: every report with its headline, sparkline, status and dates.
 
     Parameters
     ----------
@@ -20,6 +55,8 @@ def write_index(out_dir: Path, statuses: list[ReportStatus]) -> Path:
         The reports folder.
     statuses : list of ReportStatus
         One per report.
+    tables : list of pathlib.Path, optional
+        Each report's tables folder (where its ``headline.json`` is), in the same order.
 
     Returns
     -------
@@ -27,23 +64,28 @@ def write_index(out_dir: Path, statuses: list[ReportStatus]) -> Path:
         The index file.
     """
     rows = []
-    for st in statuses:
+    for i, st in enumerate(statuses):
         link = (f'<a href="{html.escape(st.name)}.html">{html.escape(st.title)}</a>'
                 if (out_dir / f"{st.name}.html").exists() else html.escape(st.title))
-        label = {"ok": "up to date", "skipped": "up to date (inputs unchanged)",
-                 "failed": "FAILED"}[st.status]
         msg = f"<br><small>{html.escape(st.message)}</small>" if st.message else ""
-        rows.append(f'<tr class="{st.status}"><td>{link}</td><td>{label}{msg}</td></tr>')
+        numbers, spark, dates = _cells(read_headline(tables[i] if tables else None))
+        rows.append(f'<tr class="{st.status}"><td>{link}<br>{numbers}</td><td>{spark}</td>'
+                    f"<td>{_LABELS[st.status]}{msg}</td><td>{dates}</td></tr>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>SSI reports</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:860px;margin:2rem auto;padding:0 1rem}}
-td{{padding:.35rem .8rem;border-bottom:1px solid #ddd;vertical-align:top}}
-tr.failed td{{color:#a00}}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem}}
+.wrap{{overflow-x:auto}} table{{border-collapse:collapse}}
+th{{text-align:left;border-bottom:2px solid #ccc;padding:.35rem .8rem}}
+td{{padding:.45rem .8rem;border-bottom:1px solid #ddd;vertical-align:top}}
+tr.failed td{{color:#a00}} .stale{{color:#a00}}</style></head>
 <body><h1>SSI reports</h1>
 <p>Reports produced by ssi-analysis. Each opens offline; the executed notebook and the tables
 behind it sit beside it.</p>
-<table>
+<div class="wrap"><table>
+<thead><tr><th>Report</th><th>Recent weeks</th><th>Status</th><th>Dates</th></tr></thead>
+<tbody>
 {chr(10).join(rows)}
-</table></body></html>
+</tbody></table></div></body></html>
 """
     return atomic_write(out_dir / "index.html", lambda t: t.write_text(page, encoding="utf-8"))

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .._version import __version__
+from ..errors import DataError
 from ..paths import REPORTS_DIR, resolve
-from ..store import atomic_write
-from .config import ReportSpec, expand_members, input_paths, load_config, notebook_parameters
+from ..store import PROCESSED_FILES, atomic_write, read_parquet
+from .config import (
+    ReportSpec,
+    expand_members,
+    input_paths,
+    load_config,
+    notebook_defaults,
+    notebook_parameters,
+)
 from .execute import ReportFailed, execute
 from .export import to_html
 from .index import write_index
@@ -34,8 +43,56 @@ class ReportStatus:
     seconds: float = 0.0
 
 
+def today() -> str:
+    """Today's date (UTC) as ``YYYY-MM-DD``: the run date a scheduler gives its reports."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def with_run_date(spec: ReportSpec, run_date: str) -> ReportSpec:
+    """Return the spec with ``run_date`` set (if its notebook takes one and none is set)."""
+    if "run_date" not in notebook_parameters(spec.notebook) or spec.parameters.get("run_date"):
+        return spec
+    return replace(spec, parameters={**spec.parameters, "run_date": run_date})
+
+
+def freshness_verdict(spec: ReportSpec) -> str:
+    """Whether the report's data are stale on its run date ("stale", "fresh" or "").
+
+    The skip-unchanged fingerprint leaves the run date out (a report is not rerun every
+    day for its date alone) but includes this verdict, so that a report is rerun on the
+    day its data become stale.
+
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report, with its ``run_date``.
+
+    Returns
+    -------
+    str
+    """
+    params = spec.parameters
+    run_date = params.get("run_date")
+    defaults = notebook_defaults(spec.notebook)
+    if not run_date or "stale_days" not in defaults:
+        return ""
+    folder = resolve(params.get("processed_dir", defaults.get("processed_dir", "")))
+    try:
+        snaps = read_parquet(folder / PROCESSED_FILES["snapshots"])
+    except DataError:
+        return ""
+    if "member_id" in defaults:
+        snaps = snaps[snaps["member_id"] == params.get("member_id", defaults["member_id"])]
+    if snaps.empty:
+        return ""
+    age = (dt.date.fromisoformat(run_date) - snaps["date"].max().date()).days
+    return "stale" if age > int(params.get("stale_days", defaults["stale_days"])) else "fresh"
+
+
 def fingerprint(spec: ReportSpec) -> str:
-    """Hash everything a report depends on: notebook, parameters, input files, kit version.
+    """Hash what a report depends on: notebook, parameters, inputs, kit, freshness verdict.
+
+    The run date itself is left out (see :func:`freshness_verdict`).
 
     Parameters
     ----------
@@ -45,11 +102,14 @@ def fingerprint(spec: ReportSpec) -> str:
     Returns
     -------
     str
-        A hex digest; equal digests mean the report would come out the same.
+        A hex digest; equal digests mean the report would come out the same (but for
+        the run date it shows).
     """
     h = hashlib.sha256()
     h.update(spec.notebook.read_bytes())
-    h.update(json.dumps(spec.parameters, sort_keys=True, default=str).encode())
+    params = {k: v for k, v in spec.parameters.items() if k != "run_date"}
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update(freshness_verdict(spec).encode())
     h.update(__version__.encode())
     for _, v in sorted(input_paths(spec.parameters).items()):
         p = resolve(v)
@@ -62,13 +122,19 @@ def fingerprint(spec: ReportSpec) -> str:
     return h.hexdigest()
 
 
+def tables_dir(spec: ReportSpec, out_dir: Path) -> Path:
+    """Where a report's CSV tables and ``headline.json`` go (``<name>-tables`` by default)."""
+    given = spec.parameters.get("tables_dir")
+    return resolve(given) if given else out_dir / f"{spec.name}-tables"
+
+
 def _run_one(spec: ReportSpec, out: str) -> ReportStatus:
     """Execute and export one report (runs in a worker process)."""
     out_dir = Path(out)
     start = time.perf_counter()
     params = dict(spec.parameters)
-    if "tables_dir" in notebook_parameters(spec.notebook) and not params.get("tables_dir"):
-        params["tables_dir"] = str(out_dir / f"{spec.name}-tables")
+    if "tables_dir" in notebook_parameters(spec.notebook):
+        params["tables_dir"] = str(tables_dir(spec, out_dir))
     try:
         for attempt in range(3):
             try:
@@ -95,7 +161,8 @@ def _run_one(spec: ReportSpec, out: str) -> ReportStatus:
 
 def run_reports(config: str | os.PathLike[str] | None = None,
                 out_dir: str | os.PathLike[str] = REPORTS_DIR, *, jobs: int | None = None,
-                force: bool = False, progress: bool | None = None) -> list[ReportStatus]:
+                force: bool = False, progress: bool | None = None,
+                run_date: str = "") -> list[ReportStatus]:
     """Execute every configured report in parallel; write HTML, notebooks and ``index.html``.
 
     Parameters
@@ -110,6 +177,9 @@ def run_reports(config: str | os.PathLike[str] | None = None,
         Rerun reports whose inputs and parameters are unchanged since the last run.
     progress : bool, optional
         Show a progress bar (default: when stderr is a terminal).
+    run_date : str, optional
+        ``YYYY-MM-DD`` given to reports that take a ``run_date`` and have none configured
+        (default: today, UTC).
 
     Returns
     -------
@@ -121,7 +191,8 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     DataError
         For a bad configuration (nothing is executed then).
     """
-    specs = expand_members(load_config(config))
+    day = run_date or today()
+    specs = [with_run_date(s, day) for s in expand_members(load_config(config))]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     state_path = out / ".state.json"
@@ -155,5 +226,5 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     ordered = [statuses[s.name] for s in specs]
     atomic_write(state_path, lambda t: t.write_text(json.dumps(state, indent=1, sort_keys=True),
                                                     encoding="utf-8"))
-    write_index(out, ordered)
+    write_index(out, ordered, [tables_dir(s, out) for s in specs])
     return ordered
