@@ -53,3 +53,54 @@ def is_under_raw(path: str | os.PathLike[str]) -> bool:
     p = resolve(path).resolve()
     raw = RAW_DIR.resolve()
     return p == raw or raw in p.parents
+
+
+def check_output_dir(out: str | os.PathLike[str], inputs=(), *, option: str = "--out") -> Path:
+    """Refuse an output folder before anything is created in it.
+
+    Refused: an existing file or a path under a file, a folder inside ``data/raw`` (raw
+    data are never written), a folder equal to or inside one of the ``inputs`` (or holding
+    one of them), and a folder that cannot be created or written.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The output folder.
+    inputs : iterable of str or os.PathLike
+        The input files and folders of the same command.
+    option : str
+        How the user gave it (for the message).
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder, resolved (not created).
+
+    Raises
+    ------
+    DataError
+        With one line saying why.
+    """
+    from .errors import DataError
+
+    target = Path(os.path.expanduser(os.fspath(out))).absolute()
+    for p in (target, *target.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise DataError(f"{option} must be a folder, but this is a file", path=p)
+            if not os.access(p, os.W_OK | os.X_OK):
+                raise DataError(f"{option}: cannot write here (permission denied)", path=p)
+            break
+    real = target.resolve()
+    if is_under_raw(real):
+        raise DataError(f"{option} is inside data/raw, which is never written", path=target)
+    for raw in inputs:
+        text = os.fspath(raw)
+        if any(ch in text for ch in "*?["):
+            continue
+        src = Path(os.path.expanduser(text)).resolve()
+        if real == src or src in real.parents:
+            raise DataError(f"{option} is inside the input {src}; write elsewhere", path=target)
+        if real in src.parents:
+            raise DataError(f"{option} holds the input {src}; write elsewhere", path=target)
+    return target

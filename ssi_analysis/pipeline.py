@@ -16,8 +16,8 @@ from .clean import clean_snapshots
 from .errors import DataError, NoDataFoundError
 from .importers import empty_activity, load_activity, load_annotations, load_snapshots
 from .importers.sources import expand
-from .paths import PROCESSED_DIR
-from .store import PROCESSED_FILES, atomic_write, write_parquet
+from .paths import PROCESSED_DIR, check_output_dir
+from .store import PROCESSED_FILES, parquet_bytes, write_generation
 from .tables import ActivityTable, empty_coverage, empty_hours, empty_ingest_log, ingest_log_frame
 
 
@@ -92,7 +92,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         The files written.
     """
     paths = list(paths)
-    out = Path(out_dir)
+    out = check_output_dir(out_dir, paths)
     if as_of is None:
         as_of = pd.Timestamp.now(_tz(tz)).strftime("%Y-%m-%d")
     elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) or pd.isna(
@@ -113,8 +113,6 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
                         path=str(first["source"]).split(" [")[0] if first is not None else None)
     notes_in = snaps.ingest_log          # the importer's notes, without the raw table
     del snaps                            # (~1 GB at 10 M rows)
-    for stale in out.glob(".*.tmp*") if out.exists() else []:
-        stale.unlink(missing_ok=True)   # left by a run that was killed mid-write
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz, owner=owner)
     except NoDataFoundError:
@@ -122,7 +120,6 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
               "activity": act.counts, "coverage": act.coverage,
               "ingest_log": ingest_log_frame(notes_in, act.ingest_log), "hours": act.hours}
-    written = {k: write_parquet(tables[k], out / f) for k, f in PROCESSED_FILES.items()}
     manifest = {
         "kit_version": __version__,
         "python": platform.python_version(),
@@ -132,8 +129,11 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         "rows": {k: len(v) for k, v in tables.items()},
     }
     body = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-    written["manifest"] = atomic_write(out / "manifest.json",
-                                       lambda tmp: tmp.write_text(body, encoding="utf-8"))
+    files = {f: (lambda t, df=tables[k]: parquet_bytes(df, t)) for k, f in PROCESSED_FILES.items()}
+    files["manifest.json"] = lambda t: t.write_text(body, encoding="utf-8")
+    paths_out = write_generation(out, files)
+    written = {k: paths_out[f] for k, f in PROCESSED_FILES.items()}
+    written["manifest"] = paths_out["manifest.json"]
     return written
 
 

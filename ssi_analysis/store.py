@@ -7,8 +7,11 @@ interrupted run never leaves a half-written table.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +25,9 @@ from .privacy import is_pseudonym, project_salt, pseudonym
 from .tables import ActivityTable
 
 PathLike = str | os.PathLike[str]
+
+TMP_MARK = "ssi-tmp-"
+"""Marks the kit's own temporary files (``.<name>.ssi-tmp-<random><suffix>``)."""
 
 PROCESSED_FILES = {
     "snapshots": "snapshots.parquet",
@@ -76,7 +82,7 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
     DataError
         When a file is missing or the member has no snapshots.
     """
-    folder = resolve(processed_dir)
+    folder = _generation(resolve(processed_dir))       # one generation, read as a whole
     t = {k: read_parquet(folder / f) for k, f in PROCESSED_FILES.items()}
     if member_id is not None and is_pseudonym(member_id):
         member_id = _unmask(t["snapshots"], member_id)
@@ -101,6 +107,118 @@ def load_processed(processed_dir: str | os.PathLike[str] = "data/processed", *,
                      cov.reset_index(drop=True), t["ingest_log"], t["hours"])
 
 
+SCHEMA_VERSION = 2
+"""Version of the processed tables' layout; a generation of another version is refused."""
+
+CURRENT = "current"
+"""The link in a processed folder that names its current generation."""
+
+GENERATION_MARK = ".ssi-generation"
+"""The file that marks a folder as a generation the kit wrote (with its versions)."""
+
+_GEN_PREFIX = ".ssi-gen-"
+
+
+def _generation(folder: Path) -> Path:
+    """Return the folder of the current generation (the folder itself in the flat layout)."""
+    link = folder / CURRENT
+    if link.is_symlink() or link.is_dir():
+        base = link.resolve()
+        mark = base / GENERATION_MARK
+        try:
+            info = json.loads(mark.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise DataError("the current generation is incomplete or damaged; run "
+                            "`ssi-analysis ingest` again", path=base) from None
+        if info.get("schema") != SCHEMA_VERSION:
+            raise DataError(f"was written by ssi-analysis {info.get('version', '?')} (table "
+                            f"schema {info.get('schema')}, this kit reads {SCHEMA_VERSION}); "
+                            "run `ssi-analysis ingest` again", path=folder)
+        return base
+    return folder
+
+
+def _is_ours(path: Path) -> bool:
+    """Tell whether a folder is a generation (or a staging folder) this kit wrote."""
+    try:
+        return json.loads((path / GENERATION_MARK).read_text(encoding="utf-8")).get(
+            "kit") == "ssi-analysis"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def write_generation(out: PathLike, files: dict[str, Callable[[Path], None]]) -> dict[str, Path]:
+    """Write a whole new generation of a processed folder and switch to it in one step.
+
+    The files are written into a staging folder beside the current generation; the folder
+    is renamed to ``.ssi-gen-<content hash>`` and the ``current`` link is replaced
+    atomically, so a reader sees the old generation or the new one, never a mix. The
+    top-level names (``snapshots.parquet`` …) are links through ``current``. Leftovers of
+    interrupted runs are recognised by the kit's own marker file inside them, never by
+    their name, and removed; the previous generation is kept for readers still in it.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The processed folder (created when missing).
+    files : dict of str to callable
+        File name → function writing that file at the path it is given.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        File name → its path through the top-level name.
+    """
+    out = Path(out)
+    if is_under_raw(out):
+        raise DataError("refusing to write inside data/raw (raw data is never modified)",
+                        path=out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_GEN_PREFIX}staging-", dir=out))
+    try:
+        mark = json.dumps({"kit": "ssi-analysis", "schema": SCHEMA_VERSION,
+                           "version": _kit_version()}, sort_keys=True)
+        (staging / GENERATION_MARK).write_text(mark + "\n", encoding="utf-8")
+        digest = hashlib.sha256(mark.encode())
+        for name, write in sorted(files.items()):
+            write(staging / name)
+            digest.update(name.encode() + hashlib.sha256((staging / name).read_bytes()).digest())
+        for f in staging.iterdir():
+            os.chmod(f, 0o644)
+        os.chmod(staging, 0o755)
+        final = out / f"{_GEN_PREFIX}{digest.hexdigest()[:16]}"
+        if final.exists():
+            shutil.rmtree(staging)
+        else:
+            os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = _generation(out) if (out / CURRENT).is_symlink() else None
+    _link(out / CURRENT, final.name)
+    for name in files:
+        if not (out / name).is_symlink():
+            _link(out / name, f"{CURRENT}/{name}")
+    for leftover in out.glob(f"{_GEN_PREFIX}*"):
+        if leftover not in (final, previous) and leftover.is_dir() and _is_ours(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+    return {name: out / name for name in files}
+
+
+def _link(path: Path, target: str) -> None:
+    """Point ``path`` at ``target`` atomically (a new link renamed over the old name)."""
+    tmp = path.with_name(f".{path.name}.{TMP_MARK}{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _kit_version() -> str:
+    from ._version import __version__
+
+    return __version__
+
+
 def _unmask(snapshots: pd.DataFrame, shown: str) -> str:
     """Return the member id behind a pseudonym of this project (itself when it is a real id)."""
     ids = snapshots["member_id"].astype(str).unique()
@@ -122,7 +240,7 @@ def read_manifest(processed_dir: str | os.PathLike[str]) -> dict:
     -------
     dict
     """
-    path = resolve(processed_dir) / "manifest.json"
+    path = _generation(resolve(processed_dir)) / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -151,7 +269,7 @@ def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
         raise DataError("refusing to write inside data/raw (raw data is never modified)",
                         path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.{TMP_MARK}", suffix=path.suffix,
                                dir=path.parent)
     os.close(fd)
     try:
@@ -182,11 +300,15 @@ def write_parquet(df: pd.DataFrame, path: PathLike) -> Path:
     pathlib.Path
         The destination.
     """
+    return atomic_write(path, lambda tmp: parquet_bytes(df, tmp))
+
+
+def parquet_bytes(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` as deterministic Parquet (zstd, no index, no ``attrs``)."""
     if df.attrs:
         df = df.copy(deep=False)
         df.attrs = {}
-    return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow",
-                                                        compression="zstd"))
+    df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
 def read_parquet(path: PathLike) -> pd.DataFrame:
@@ -234,9 +356,22 @@ def write_csv(df: pd.DataFrame, path: PathLike) -> Path:
         The destination.
     """
     safe = df.copy()
+    multiline = False
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+            safe[col] = safe[col].astype(object).map(_neutral)
+            multiline |= any(isinstance(v, str) and ("\r" in v or "\n" in v)
+                             for v in safe[col].to_numpy())
+    # a field holding CR or LF must be quoted (the csv module quotes LF only when it is the
+    # line terminator): then every field is quoted, so no spreadsheet splits a row
+    quoting = csv.QUOTE_ALL if multiline else csv.QUOTE_MINIMAL
     return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, lineterminator="\n",
-                                                      float_format="%.6g"))
+                                                      float_format="%.6g", quoting=quoting))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Cell starts a spreadsheet may take for a formula (OWASP's list): prefixed with ``'``."""
+
+
+def _neutral(v):
+    return "'" + v if isinstance(v, str) and v[:1] in FORMULA_START else v

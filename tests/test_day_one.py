@@ -149,9 +149,10 @@ def test_the_report_notebook_renders_each_state(tmp_path_factory):
     cfg.write_text("reports:\n  - name: day1\n    notebook: notebooks/member_report.ipynb\n"
                    f"    parameters: {{processed_dir: {out}, tz: {SAMPLE_TZ}, "
                    f"run_date: '{RUN_DATE}'}}\n")
-    st = run_reports(cfg, out / "site", progress=False)
+    site = tmp_path_factory.mktemp("site1")
+    st = run_reports(cfg, site, progress=False)
     assert [s.status for s in st] == ["ok"], st[0].message
-    page = (out / "site" / "day1.html").read_text()
+    page = (site / "day1.html").read_text()
     for phrase in ("At a glance", "What to do next", "Keep saving one SSI snapshot a week",
                    "the trend appears once", "No activity yet", "Get a copy of your data"):
         assert phrase in page, phrase

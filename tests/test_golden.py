@@ -29,7 +29,8 @@ def _hashes(site: Path) -> dict[str, str]:
     out = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
-        if path.is_file() and path.suffix in (".parquet", ".csv", ".html"):
+        hidden = any(part.startswith(".") for part in path.relative_to(site).parts)
+        if path.is_file() and not hidden and path.suffix in (".parquet", ".csv", ".html"):
             out[rel] = _digest(path, site)
     return out
 

@@ -126,9 +126,11 @@ def test_byte_identical_outputs_across_working_directories_and_hash_seeds(tmp_pa
         r = _cli(["report", "--config", str(cfg), "--out", str(tmp_path / where / "reports")],
                  cwd=tmp_path / where, seed=seed)
         assert r.returncode == 0, r.stderr
+    a_names = sorted(f.name for f in (tmp_path / "a" / "processed").iterdir())
+    assert a_names == sorted(f.name for f in (tmp_path / "b" / "processed").iterdir())
     for f in sorted((tmp_path / "a" / "processed").iterdir()):
-        if f.name == "manifest.json":
-            continue   # names the output folder's inputs only; compared below without paths
+        if f.name == "manifest.json" or f.is_dir():
+            continue   # (the generation folder: same name, its files compared by their links)
         assert f.read_bytes() == (tmp_path / "b" / "processed" / f.name).read_bytes(), f.name
     assert (tmp_path / "a/processed/manifest.json").read_text() == \
         (tmp_path / "b/processed/manifest.json").read_text()
@@ -140,24 +142,41 @@ def test_byte_identical_outputs_across_working_directories_and_hash_seeds(tmp_pa
         assert f.read_bytes() == (tmp_path / "b/reports/member-tables" / f.name).read_bytes()
 
 
-def test_killed_ingest_leaves_previous_outputs_intact(tmp_path):
+def test_killed_ingest_leaves_a_whole_generation(tmp_path):
+    """SIGKILL at many points of a run: readers see a whole old or whole new generation."""
+    from ssi_analysis import store
+
     out = tmp_path / "processed"
-    r = _cli(["ingest", str(SAMPLE / "member"), "--tz", "Europe/Berlin", "--out", str(out)],
-             cwd=tmp_path, seed=0)
+    r = _cli(["ingest", str(SAMPLE / "member"), "--tz", "Europe/Berlin", "--out", str(out),
+              "--as-of", "2026-11-01"], cwd=tmp_path, seed=0)
     assert r.returncode == 0, r.stderr
-    before = {f.name: f.read_bytes() for f in out.iterdir()}
-    for delay in (1.0, 2.5, 4.0):
+    before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
+    mine = out / ".thesis.tmp.docx"           # a user's file with a temp-like name
+    mine.write_bytes(b"precious")
+    (out / ".ssi-gen-notes").mkdir()           # a user's folder with the kit's prefix
+    (out / ".ssi-gen-notes" / "a.txt").write_text("mine")
+    for delay in (0.8, 1.6, 2.4, 3.2, 4.0, 4.8):
         proc = subprocess.Popen([sys.executable, "-m", "ssi_analysis", "ingest",
                                  str(SAMPLE / "member"), "--tz", "Europe/Berlin", "--out",
-                                 str(out)], cwd=tmp_path)
+                                 str(out), "--as-of", "2026-11-02"], cwd=tmp_path)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        visible = {f.name: f.read_bytes() for f in out.iterdir() if not f.name.startswith(".")}
-        assert visible == before          # every file old-and-complete or new-and-identical
-    r = _cli(["ingest", str(SAMPLE / "member"), "--tz", "Europe/Berlin", "--out", str(out)],
-             cwd=tmp_path, seed=0)
-    assert r.returncode == 0 and not [f for f in out.iterdir() if f.name.startswith(".")]
+        data = store.load_processed(out)                  # always one whole generation
+        rows = store.read_manifest(out)["rows"]
+        assert len(data.snapshots) == rows["snapshots"] and len(data.log) == rows["log"]
+        assert len(data.activity) == rows["activity"]
+        as_of = store.read_manifest(out)["parameters"]["as_of"]
+        assert as_of in ("2026-11-01", "2026-11-02")
+    r = _cli(["ingest", str(SAMPLE / "member"), "--tz", "Europe/Berlin", "--out", str(out),
+              "--as-of", "2026-11-01"], cwd=tmp_path, seed=0)
+    assert r.returncode == 0
+    after = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file() and f != mine}
+    assert after == before
+    assert mine.read_bytes() == b"precious" and (out / ".ssi-gen-notes" / "a.txt").exists()
+    gens = [d for d in out.iterdir() if d.is_dir() and d.name.startswith(".ssi-gen-")
+            and (d / ".ssi-generation").exists()]
+    assert len(gens) <= 2                       # the current one and the one before
 
 
 def test_killed_report_leaves_previous_report_intact(tmp_path, sample_processed):

@@ -68,7 +68,7 @@ def test_report_files_and_index(sample_report):
     assert (site / "member_report.ipynb").exists() and (site / "member_report.html").exists()
     index = (site / "index.html").read_text()
     assert 'href="member_report.html"' in index and "Test &lt;report&gt; &amp; co" in index
-    assert not list(site.glob(".*tmp*"))
+    assert not list(site.glob(".*ssi-tmp-*"))
 
 
 def test_html_has_no_code_prompts_parameters_or_network(sample_report):
@@ -169,7 +169,10 @@ def test_cli_ingest_is_deterministic_and_leaves_raw_untouched(tmp_path):
         r = _cli("ingest", str(raw), "--out", str(tmp_path / out), cwd=tmp_path)
         assert r.returncode == 0, r.stderr
     for f in (tmp_path / "a").iterdir():
-        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+        if f.is_file():
+            assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+    assert sorted(f.name for f in (tmp_path / "a").iterdir()) == sorted(
+        f.name for f in (tmp_path / "b").iterdir())          # the same generation names too
     assert {p.name: p.read_bytes() for p in raw.iterdir()} == before
     man = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert [i["file"] for i in man["inputs"]] == ["raw/activity.csv", "raw/snapshots.csv"]

@@ -32,7 +32,7 @@ from ._frames import (
     hourly_records,
     order_snapshots,
 )
-from ._text import check_tz
+from ._text import check_tz, reading
 from .linkedin_export import EXPORT_FILE, Owner, load_export, profile_name
 from .notes import load_annotations
 from .registry import ACTIVITY_SUFFIXES, SNAPSHOT_SUFFIXES, ActivityPart, Peek, find
@@ -121,7 +121,8 @@ def load_snapshots(*paths: PathLike, member_id: str | None = None,
     for source in sources:
         if EXPORT_FILE.match(source.basename):
             continue  # a LinkedIn export file, read by load_activity
-        df = _snapshot_frame(source, tz, log)
+        with reading(source):
+            df = _snapshot_frame(source, tz, log)
         if df is None:
             continue
         if "member_id" not in df:
@@ -193,7 +194,8 @@ def load_activity(*paths: PathLike, member_id: str | None = None, tz: str = "UTC
         if EXPORT_FILE.match(source.basename):
             exports.setdefault(str(Path(source.name).parent), []).append(source)
             continue
-        part = _activity_part(source, member)
+        with reading(source):
+            part = _activity_part(source, member)
         if part is not None:
             parts.append(part)
     log = [n for p in parts for n in p.notes]

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from ..arrays import NS_PER_DAY, category_column, constant_str, sorted_codes
+from ..errors import DataError
 from ..schema import PILLARS, SNAPSHOT_EXTRAS, snapshot_columns
+from ._text import DATE_MAX, DATE_MIN, in_date_range
 
 
 def finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
@@ -35,7 +37,14 @@ def finish_snapshots(df: pd.DataFrame) -> pd.DataFrame:
 
     date = df["date"]
     if date.dtype != "datetime64[ns]":
-        date = pd.to_datetime(date).astype("datetime64[ns]")
+        date = pd.to_datetime(date, errors="coerce")
+        bad = date.notna() & ~in_date_range(date)
+        if bad.any():
+            where = str(df["source"].iloc[int(np.flatnonzero(bad.to_numpy())[0])]) \
+                if "source" in df else None
+            raise DataError(f"has the date {date[bad].iloc[0]}, outside {DATE_MIN:%Y}–"
+                            f"{DATE_MAX:%Y}", path=where)
+        date = date.astype("datetime64[ns]")
     raw = date.to_numpy()
     if (raw[~np.isnat(raw)].view(np.int64) % NS_PER_DAY).any():
         date = date.dt.normalize()

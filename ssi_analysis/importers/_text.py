@@ -8,6 +8,9 @@ and column — or, for machine exports, is logged and skipped.
 
 from __future__ import annotations
 
+import contextlib
+import zipfile
+import zlib
 import csv
 import io
 import re
@@ -100,6 +103,38 @@ def to_number(df: pd.DataFrame, col: str, source: Source, *, decimal_comma: bool
     return out.astype(float)
 
 
+@contextlib.contextmanager
+def reading(source: Source):
+    """Turn any failure while reading ``source`` into one line naming the file.
+
+    The readers raise :class:`DataError` for every input they know to be wrong; this is the
+    net for the rest (a shape no reader foresaw), so that a user never sees a traceback.
+    """
+    try:
+        yield
+    except DataError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+            RecursionError, UnicodeError, MemoryError, SyntaxError, EOFError,
+            NotImplementedError, zlib.error, zipfile.BadZipFile, pd.errors.ParserError,
+            pd.errors.OutOfBoundsDatetime) as exc:     # SyntaxError: XML in a workbook
+        what = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else ""
+        raise DataError(f"could not be read ({type(exc).__name__}: {what}); if it is a file "
+                        "LinkedIn or a tracker wrote, please report its format",
+                        path=source.name) from None
+
+
+DATE_MIN = pd.Timestamp("1900-01-01")
+DATE_MAX = pd.Timestamp("2199-12-31 23:59:59")
+"""Dates the importers accept; anything outside is refused (or skipped and logged)."""
+
+
+def in_date_range(values: pd.Series) -> pd.Series:
+    """Tell which parsed dates lie within :data:`DATE_MIN`…:data:`DATE_MAX` (any resolution)."""
+    naive = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+    return (naive >= DATE_MIN) & (naive <= DATE_MAX)
+
+
 def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
                  formats: Iterable[str], *, utc: bool = False,
                  log: list[dict] | None = None) -> pd.Series:
@@ -121,15 +156,16 @@ def parse_dates(values: pd.Series, source: Source, column: str, line: list[int],
         if not todo.any():
             break
         parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce", utc=utc)
-        ok = parsed.notna()
-        result.loc[ok[ok].index] = parsed[ok]
+        ok = parsed.notna() & in_date_range(parsed)
+        result.loc[ok[ok].index] = parsed[ok].astype(result.dtype)
         todo.loc[ok[ok].index] = False
     if todo.any():
         bad = np.flatnonzero(todo.to_numpy())
         if log is None:
             i = int(bad[0])
-            raise DataError(f"expected a date, found {values.iloc[i]!r}", path=source.name,
-                            row=int(line[i]), column=column)
+            raise DataError(f"expected a date between {DATE_MIN:%Y} and {DATE_MAX:%Y}, found "
+                            f"{values.iloc[i]!r}", path=source.name, row=int(line[i]),
+                            column=column)
         for i in bad:
             log.append({"file": source.short, "row": int(line[i]), "rule": "bad_date", "rows": 1,
                         "detail": f"{column} is not a date in a known format; row skipped"})

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from ..errors import DataError
-from .salesapi_json import json_records
+from .salesapi_json import json_records, loads
 from .sources import Source
 
 _SSI_URL = re.compile(r"salesApiSsi|/sales-api/.*ssi|/sales/ssi", re.IGNORECASE)
@@ -85,7 +85,7 @@ def read_har_snapshots(text: str, source: Source, tz: str, log: list) -> pd.Data
     from ._text import FileNotes
 
     try:
-        entries = json.loads(text)["log"]["entries"]
+        entries = loads(text, source)["log"]["entries"]
     except (json.JSONDecodeError, KeyError, TypeError):
         raise DataError("is not a HAR log (expected log.entries, HAR 1.2)",
                         path=source.name) from None
@@ -105,7 +105,8 @@ def read_har_snapshots(text: str, source: Source, tz: str, log: list) -> pd.Data
             empty += 1
             continue
         try:
-            found = json_records(json.loads(body), source, tz, f"{where}.response")
+            found = json_records(loads(body, source, f"{where}.response"), source, tz,
+                                 f"{where}.response")
         except (json.JSONDecodeError, DataError):
             empty += 1
             continue

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ._text import FileNotes, local_dates, parse_dates, read_table
+from ._text import FileNotes, local_dates, parse_dates, read_table, reading
 from .sources import Source, decode_text
 
 EXPORT_FILE = re.compile(
@@ -386,7 +386,8 @@ def load_export(sources: list[Source], tz: str, member_id: str,
     untracked: set[str] = set()
     hours: list[pd.DataFrame] = []
     for s in sources:
-        got, tracked = _read_file(s, tz, owner, log, hours)
+        with reading(s):
+            got, tracked = _read_file(s, tz, owner, log, hours)
         if not got and not tracked:
             untracked.add(_FILE_ACTIVITY[_kind(s)])
         for act, dates in got.items():

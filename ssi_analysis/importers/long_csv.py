@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import PILLARS
-from ._text import FileNotes
+from ._text import FileNotes, in_date_range
 from .sources import Source
 
 #: One entry per UI language: the file's column names, the field labels LinkedIn shows
@@ -153,6 +153,7 @@ def parse(df: pd.DataFrame, source: Source, tz: str, log: list[dict] | None = No
         raise DataError(f"lacks the pillar rows {missing} ({lang} labels)", path=source.name)
     wide = wide.reset_index()
     ts = pd.to_datetime(wide["stamp"], format="mixed", errors="coerce")
+    ts = ts.where(in_date_range(ts))
     if ts.isna().any():
         i = int(np.flatnonzero(ts.isna().to_numpy())[0])
         raise DataError(f"expected a date, found {wide['stamp'].iloc[i]!r}", path=source.name,

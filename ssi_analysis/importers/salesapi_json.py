@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..schema import LINKEDIN_PILLARS, PILLARS
+from ._text import DATE_MAX, DATE_MIN
 from .sources import Source
 
 _FILENAME_STAMP = re.compile(
@@ -27,9 +28,50 @@ _FILENAME_STAMP = re.compile(
 def _round(x) -> float:
     """Round float32 noise away (0.29999998 → 0.3) while keeping real precision."""
     try:
-        return round(float(x), 4)
-    except (TypeError, ValueError):
+        v = round(float(x), 4)
+    except (TypeError, ValueError, OverflowError):
         return float("nan")
+    return v if abs(v) < 1e12 else float("nan")
+
+
+#: Deepest JSON nesting read (trackers nest a few levels; a hostile file thousands).
+MAX_JSON_DEPTH = 64
+
+
+def loads(text: str, source: Source, where: str = "") -> object:
+    """Parse JSON text with bounds: nesting, huge integers and non-finite numbers refused.
+
+    Raises
+    ------
+    DataError
+        One line naming the file, for text that is not JSON or breaks a bound.
+    json.JSONDecodeError
+        For text that is not JSON at all (callers try JSON lines next).
+    """
+    depth = 0
+    for ch in text[:200_000] if len(text) > 200_000 else text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise DataError(f"nests JSON deeper than {MAX_JSON_DEPTH} levels; refusing it",
+                                path=source.name, column=where or None)
+        elif ch in "]}":
+            depth -= 1
+
+    def finite(name):
+        raise DataError(f"holds the number {name}, which is not a score or a time",
+                        path=source.name, column=where or None)
+
+    try:
+        return json.loads(text, parse_constant=finite)
+    except (DataError, json.JSONDecodeError):
+        raise
+    except RecursionError:
+        raise DataError(f"nests JSON deeper than {MAX_JSON_DEPTH} levels; refusing it",
+                        path=source.name, column=where or None) from None
+    except ValueError as exc:
+        raise DataError(f"holds a number JSON readers refuse ({str(exc)[:60]})",
+                        path=source.name, column=where or None) from None
 
 
 def _payload_record(payload: dict, source: Source, where: str) -> dict:
@@ -40,6 +82,8 @@ def _payload_record(payload: dict, source: Source, where: str) -> dict:
                         path=source.name, column=where)
     rec: dict = {"ssi": _round(ms.get("overall"))}
     subs = ms.get("subScores") or []
+    if not isinstance(subs, list):
+        raise DataError("memberScore.subScores is not a list", path=source.name, column=where)
     for sub in subs:
         if not isinstance(sub, dict):
             continue
@@ -113,7 +157,9 @@ def _stamp_from_name(source: Source, tz: str) -> tuple[pd.Timestamp | None, pd.T
     m = matches[-1] if matches else None   # the last stamp in the name is the capture time
     if m is None:
         return None, None
-    day = pd.Timestamp(m["date"])
+    day = pd.to_datetime(m["date"], format="%Y-%m-%d", errors="coerce")
+    if pd.isna(day) or not DATE_MIN <= day <= DATE_MAX:
+        return None, None
     if m["h"] is None:
         return day, None
     local_or_utc = day + pd.Timedelta(hours=int(m["h"]), minutes=int(m["m"]), seconds=int(m["s"]))
@@ -137,7 +183,8 @@ def json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
                         path=source.name, column=where)
     if isinstance(obj.get("rawJson"), str):
         try:
-            return json_records(json.loads(obj["rawJson"]), source, tz, f"{where}.rawJson")
+            return json_records(loads(obj["rawJson"], source, f"{where}.rawJson"), source, tz,
+                                f"{where}.rawJson")
         except json.JSONDecodeError:
             raise DataError("rawJson is not valid JSON", path=source.name,
                             column=f"{where}.rawJson") from None
@@ -150,12 +197,14 @@ def json_records(obj, source: Source, tz: str, where: str = "$") -> list[dict]:
     if obj.get("collectedAt") is not None:
         try:
             captured = pd.Timestamp(int(obj["collectedAt"]), unit="ms", tz="UTC")
-        except (TypeError, ValueError):
-            raise DataError("collectedAt is not a time in milliseconds", path=source.name,
-                            column=f"{where}.collectedAt") from None
+            if not DATE_MIN <= captured.tz_localize(None) <= DATE_MAX:
+                raise ValueError
+        except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            raise DataError("collectedAt is not a time in milliseconds (1900–2199)",
+                            path=source.name, column=f"{where}.collectedAt") from None
     if obj.get("date") is not None:
         date = pd.to_datetime(str(obj["date"])[:10], format="%Y-%m-%d", errors="coerce")
-        if pd.isna(date):
+        if pd.isna(date) or not DATE_MIN <= date <= DATE_MAX:
             raise DataError(f"expected a date YYYY-MM-DD, found {obj['date']!r}",
                             path=source.name, column=f"{where}.date")
     if "memberScore" in obj:
@@ -182,7 +231,7 @@ def read_json_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
     """
     stripped = text.strip()
     try:
-        records = json_records(json.loads(stripped), source, tz)
+        records = json_records(loads(stripped, source), source, tz)
     except json.JSONDecodeError as exc:
         lines = [ln for ln in stripped.split("\n") if ln.strip()]
         if len(lines) > 1 and exc.msg.startswith("Extra data"):
@@ -191,7 +240,7 @@ def read_json_snapshots(text: str, source: Source, tz: str) -> pd.DataFrame:
                 if not ln.strip():
                     continue
                 try:
-                    obj = json.loads(ln)
+                    obj = loads(ln, source, f"line {i}")
                 except json.JSONDecodeError:
                     raise DataError("is not valid JSON lines", path=source.name, row=i) from None
                 records.extend(json_records(obj, source, tz, f"line {i}"))

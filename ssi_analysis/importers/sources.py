@@ -20,6 +20,8 @@ from ..errors import DataError
 MAX_ZIP_BYTES = 2 * 1024**3
 #: Largest compression ratio accepted for a zip member (zip bombs exceed it).
 MAX_ZIP_RATIO = 200
+#: Most entries read from one zip archive (a LinkedIn export has a few dozen).
+MAX_ZIP_ENTRIES = 100_000
 _IGNORED = re.compile(r"(^|/)(\.|__MACOSX/|~\$)|\.(DS_Store|tmp)$", re.IGNORECASE)
 
 
@@ -72,18 +74,38 @@ class Source:
         try:
             if self.member is None:
                 return self.path.read_bytes()
-            with zipfile.ZipFile(self.path) as zf:
-                info = zf.getinfo(self.member)
-                _check_zip_member(info, self.path)
-                with zf.open(info) as fh:
-                    data = fh.read(info.file_size + 1)
-                if len(data) > info.file_size:
-                    raise DataError("zip member is larger than its header says", path=self.name)
-                return data
+            zf = open_zip(self.path)
+            info = zf.getinfo(self.member)
+            _check_zip_member(info, self.path)
+            with zf.open(info) as fh:
+                data = fh.read(info.file_size + 1)
+            if len(data) > info.file_size:
+                raise DataError("zip member is larger than its header says", path=self.name)
+            return data
         except DataError:
             raise
         except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
             raise DataError(f"cannot read the file ({exc})", path=self.name) from None
+
+
+_OPEN_ZIPS: dict[tuple[str, int, int], zipfile.ZipFile] = {}
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """Return the archive opened once per run (its directory parsed once, not per member).
+
+    Reading member after member used to open the archive and parse its whole directory
+    each time: quadratic in the number of entries. The handle is kept while the file is
+    unchanged (same size and modification time); a few archives at most stay open.
+    """
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    zf = _OPEN_ZIPS.get(key)
+    if zf is None:
+        while len(_OPEN_ZIPS) >= 4:
+            _OPEN_ZIPS.pop(next(iter(_OPEN_ZIPS))).close()
+        zf = _OPEN_ZIPS[key] = zipfile.ZipFile(path)
+    return zf
 
 
 def _check_zip_member(info: zipfile.ZipInfo, archive: Path) -> None:
@@ -100,24 +122,26 @@ def _check_zip_member(info: zipfile.ZipInfo, archive: Path) -> None:
 
 def _zip_sources(path: Path) -> list[Source]:
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = 0
-            out = []
-            for info in infos:
-                _check_zip_member(info, path)
-                if info.is_dir() or _IGNORED.search(info.filename):
-                    continue
-                total += info.file_size
-                if total > MAX_ZIP_BYTES:
-                    raise DataError(f"the archive expands to more than {MAX_ZIP_BYTES >> 30} GB",
-                                    path=path)
-                out.append(Source(f"{path}/{info.filename}", path, info.filename,
-                                  f"{path.name}/{info.filename}"))
-            return out
+        infos = open_zip(path).infolist()
     except zipfile.BadZipFile:
         raise DataError("not a readable zip archive (truncated or damaged download?)",
                         path=path) from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise DataError(f"the archive holds {len(infos):,} entries, more than "
+                        f"{MAX_ZIP_ENTRIES:,}; refusing to read it", path=path)
+    total = 0
+    out = []
+    for info in infos:
+        _check_zip_member(info, path)
+        if info.is_dir() or _IGNORED.search(info.filename):
+            continue
+        total += info.file_size
+        if total > MAX_ZIP_BYTES:
+            raise DataError(f"the archive expands to more than {MAX_ZIP_BYTES >> 30} GB",
+                            path=path)
+        out.append(Source(f"{path}/{info.filename}", path, info.filename,
+                          f"{path.name}/{info.filename}"))
+    return out
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -183,7 +207,27 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         if s.name not in seen:
             seen.add(s.name)
             unique.append(s)
-    return unique
+    return _without_case_twins(unique)
+
+
+def _without_case_twins(sources: list[Source]) -> list[Source]:
+    """Keep one of two files whose names differ only in case (``Shares.csv``/``shares.csv``).
+
+    On a case-sensitive disk or in a zip both can exist, and reading both would count
+    every row twice. Identical twins are read once; different ones are refused.
+    """
+    by_key: dict[str, Source] = {}
+    out = []
+    for s in sources:
+        key = s.name.casefold()
+        twin = by_key.get(key)
+        if twin is None:
+            by_key[key] = s
+            out.append(s)
+        elif twin.read_bytes() != s.read_bytes():
+            raise DataError(f"and {twin.name} differ only in the case of their names but "
+                            "hold different data; keep the one that belongs", path=s.name)
+    return out
 
 
 def _utf16_without_bom(head: bytes) -> str:

@@ -209,6 +209,26 @@ def expand_members(specs: list[ReportSpec]) -> list[ReportSpec]:
     return out
 
 
+def read_notebook(notebook: str | os.PathLike[str]) -> nbformat.NotebookNode:
+    """Read a notebook file, or raise one line saying why it is not one.
+
+    Raises
+    ------
+    DataError
+        For a folder, an unreadable file, text that is not a notebook, or no cells.
+    """
+    p = resolve(notebook)
+    if not p.is_file():
+        raise DataError("is not a notebook file", path=p)
+    try:
+        nb = nbformat.read(p, as_version=4)
+    except Exception:  # nbformat raises many types (JSON, schema, version) for non-notebooks
+        raise DataError("is not a Jupyter notebook (.ipynb JSON)", path=p) from None
+    if not isinstance(nb.get("cells"), list) or not nb.cells:
+        raise DataError("is a notebook without cells", path=p)
+    return nb
+
+
 def notebook_defaults(notebook: str | os.PathLike[str]) -> dict:
     """Return the default values declared in a notebook's ``parameters`` cell.
 
@@ -222,7 +242,7 @@ def notebook_defaults(notebook: str | os.PathLike[str]) -> dict:
     dict
         Parameter name → literal default.
     """
-    nb = nbformat.read(resolve(notebook), as_version=4)
+    nb = read_notebook(notebook)
     out = {}
     for cell in nb.cells:
         if "parameters" not in cell.get("metadata", {}).get("tags", []):
@@ -251,7 +271,7 @@ def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, type | No
     dict of str to type or None
         Parameter name → type of its default value.
     """
-    nb = nbformat.read(resolve(notebook), as_version=4)
+    nb = read_notebook(notebook)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise DataError(f"needs exactly one cell tagged 'parameters', found {len(cells)}",

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .._version import __version__
 from ..errors import DataError
-from ..paths import REPORTS_DIR, resolve
+from ..paths import REPORTS_DIR, check_output_dir, resolve
 from ..store import PROCESSED_FILES, atomic_write, read_parquet
 from .config import (
     ReportSpec,
@@ -122,6 +122,52 @@ def fingerprint(spec: ReportSpec) -> str:
     return h.hexdigest()
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker die with the process that started it (Linux: the parent-death signal).
+
+    A killed ``ssi-analysis report`` must not leave workers that go on writing reports;
+    their kernels exit on their own when their parent (the worker) is gone.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - other libc
+            pass
+    if os.getppid() != parent:           # the parent died before the signal was set
+        os._exit(1)
+
+
+def read_state(path: Path) -> dict:
+    """Read ``.state.json`` (report name → fingerprint); a damaged one is rebuilt.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The state file.
+
+    Returns
+    -------
+    dict of str to str
+        Empty (every report reruns) when the file is missing or not such a mapping, with
+        one warning line on stderr in the second case.
+    """
+    if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        state = None
+    if isinstance(state, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                       for k, v in state.items()):
+        return state
+    print(f"ssi-analysis: {path} was damaged; rebuilt (every report is run again)",
+          file=sys.stderr)
+    return {}
+
+
 def tables_dir(spec: ReportSpec, out_dir: Path) -> Path:
     """Where a report's CSV tables and ``headline.json`` go (``<name>-tables`` by default)."""
     given = spec.parameters.get("tables_dir")
@@ -193,10 +239,16 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     """
     day = run_date or today()
     specs = [with_run_date(s, day) for s in expand_members(load_config(config))]
-    out = Path(out_dir)
+    inputs = [resolve(v) for s in specs for v in input_paths(s.parameters).values()]
+    out = check_output_dir(out_dir, inputs)
+    for s in specs:
+        where = tables_dir(s, out).resolve()
+        if where != out.resolve() and out.resolve() not in where.parents:
+            raise DataError(f"report '{s.name}': tables_dir must lie inside the output folder "
+                            f"{out}", path=where)
     out.mkdir(parents=True, exist_ok=True)
     state_path = out / ".state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    state = read_state(state_path)
     prints = {s.name: fingerprint(s) for s in specs}
     todo, statuses = [], {}
     for s in specs:
@@ -209,7 +261,9 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(todo), disable=not show, unit="report", file=sys.stderr)
     if todo:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                 initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_run_one, s, str(out)): s for s in todo}
             for fut in as_completed(futures):
                 st = fut.result()

@@ -31,8 +31,10 @@ def projection_view(r: MemberReport, levels: dict[str, float], *, weeks: int = 1
 
 
 def plan_explorer(r: MemberReport, *, weeks: int = 12):
-    """Return sliders (one per activity) that redraw the projection; a static view without
-    ipywidgets."""
+    """Return sliders (one per activity) that redraw the projection.
+
+    Without ipywidgets, a static view of the suggested targets' projection.
+    """
     try:
         import ipywidgets as widgets
         from IPython.display import display
