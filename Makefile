@@ -48,8 +48,11 @@ report: env ## Ingest the bundled sample and write reports/index.html
 	@echo "Open $(REPORTS)/index.html"
 
 .PHONY: test
-test: env ## Run the whole test suite
+test: env ## Run the whole test suite, then the notebooks as notebooks (nbval)
 	MPLBACKEND=Agg $(PY) -m pytest
+	$(PY) -m ssi_analysis -q ingest $(SAMPLE)/member --tz $(SAMPLE_TZ) --out $(PROCESSED) --as-of 2026-11-01
+	$(PY) -m ssi_analysis -q ingest $(SAMPLE)/team --out $(PROCESSED)/team --as-of 2026-11-01
+	MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider --nbval-lax notebooks/
 
 .PHONY: lint
 lint: dev ## Lint the module and tests with ruff

@@ -16,7 +16,7 @@ from .clean import clean_snapshots
 from .errors import DataError, NoDataFoundError
 from .importers import empty_activity, load_activity, load_annotations, load_snapshots
 from .importers.sources import expand
-from .paths import PROCESSED_DIR, check_output_dir
+from .paths import check_output_dir, project_root
 from .store import PROCESSED_FILES, parquet_bytes, write_generation
 from .tables import ActivityTable, empty_coverage, empty_hours, empty_ingest_log, ingest_log_frame
 
@@ -62,7 +62,7 @@ def input_manifest(paths) -> list[dict]:
     return out
 
 
-def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = "UTC",
+def ingest(paths, out_dir: str | os.PathLike[str] | None = None, *, tz: str = "UTC",
            member_id: str | None = None, as_of: str | None = None,
            owner: str | None = None) -> dict[str, Path]:
     """Load, clean and write the canonical tables.
@@ -92,7 +92,8 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
         The files written.
     """
     paths = list(paths)
-    out = check_output_dir(out_dir, paths)
+    out = check_output_dir(project_root() / "data" / "processed" if out_dir is None
+                           else out_dir, paths)
     if as_of is None:
         as_of = pd.Timestamp.now(_tz(tz)).strftime("%Y-%m-%d")
     elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_of)) or pd.isna(
@@ -137,7 +138,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] = PROCESSED_DIR, *, tz: str = 
     return written
 
 
-def status_lines(processed_dir: str | os.PathLike[str] = PROCESSED_DIR, *, run_date: str = "",
+def status_lines(processed_dir: str | os.PathLike[str] | None = None, *, run_date: str = "",
                  stale_days: int = 7, limit: int = 20) -> list[str]:
     """Describe what has been collected: per member, snapshots, weeks, gaps, next milestone.
 
@@ -165,6 +166,8 @@ def status_lines(processed_dir: str | os.PathLike[str] = PROCESSED_DIR, *, run_d
     from .headline import status_record
     from .store import load_processed
 
+    if processed_dir is None:
+        processed_dir = project_root() / "data" / "processed"
     data = load_processed(processed_dir)
     table = status_record(data.snapshots, data.coverage, run_date=run_date,
                           stale_days=stale_days)
@@ -187,4 +190,47 @@ def status_lines(processed_dir: str | os.PathLike[str] = PROCESSED_DIR, *, run_d
                    f"next: {nxt}")
     if len(table) > limit:
         out.append(f"… and {len(table) - limit} more members")
+    return out
+
+
+def ingest_summary(processed_dir: str | os.PathLike[str], *, verbose: bool = False
+                   ) -> list[str]:
+    """Say what an ingest read and wrote: files, rows, members, days (and, verbose, each file).
+
+    Parameters
+    ----------
+    processed_dir : str or os.PathLike
+        The folder ingest wrote.
+    verbose : bool
+        Add one line per input file (rows read, used and skipped).
+
+    Returns
+    -------
+    list of str
+    """
+    from .store import load_processed, read_manifest
+
+    data = load_processed(processed_dir)
+    man = read_manifest(processed_dir)
+    s = data.snapshots
+    days = s["date"].nunique()
+    acts = data.activity["activity"].nunique() if len(data.activity) else 0
+    out = [f"read {len(man.get('inputs', [])):,} files: {len(s):,} snapshots of "
+           f"{s['member_id'].nunique():,} member{'s' if s['member_id'].nunique() != 1 else ''} "
+           f"on {days:,} days ({s['date'].min():%Y-%m-%d} to {s['date'].max():%Y-%m-%d}), "
+           f"{int(data.activity['count'].sum()) if acts else 0:,} actions of {acts} activities; "
+           f"written to {processed_dir}"]
+    log = data.ingest_log
+    skipped = log[(log["rows"] > 0) & ~log["rule"].isin(["rows_read", "rows_used"])]
+    if len(skipped):
+        out.append(f"{int(skipped['rows'].sum()):,} rows not used (see the report's data "
+                   "quality section or --verbose)")
+    if verbose:
+        for f, g in log.groupby("file", sort=True):
+            read = int(g.loc[g["rule"] == "rows_read", "rows"].sum())
+            used = int(g.loc[g["rule"] == "rows_used", "rows"].sum())
+            why = "; ".join(f"{int(n)} {r.replace('_', ' ')}" for r, n in
+                            g[(g["rows"] > 0) & ~g["rule"].isin(["rows_read", "rows_used"])]
+                            .groupby("rule")["rows"].sum().items())
+            out.append(f"  {f}: {read} read, {used} used" + (f" ({why})" if why else ""))
     return out

@@ -13,7 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .paths import PROJECT_ROOT
+from .paths import project_root
 
 SALT_FILE = Path(".ssi-analysis") / "pseudonym-salt"
 PREFIX = "Member "
@@ -32,7 +32,7 @@ def project_salt(root: str | os.PathLike[str] | None = None) -> str:
     str
         32 hex digits.
     """
-    path = Path(root or PROJECT_ROOT) / SALT_FILE
+    path = Path(root or project_root()) / SALT_FILE
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)

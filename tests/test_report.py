@@ -204,7 +204,8 @@ def test_validation_names_the_report_and_key(tmp_path, sample_processed):
         load_config(_cfg(tmp_path, head + "    parameters: {processed_dir: nowhere/x}\n"))
     # the same file is structurally valid when paths are not checked
     assert load_config(_cfg(tmp_path, head + "    parameters: {processed_dir: nowhere/x}\n"),
-                       check_paths=False)[0].parameters == {"processed_dir": "nowhere/x"}
+                       check_paths=False)[0].parameters == {
+        "processed_dir": str((tmp_path / "nowhere" / "x").resolve())}   # beside the config
     with pytest.raises(DataError, match="unknown keys \\['schedule'\\]"):
         load_config(_cfg(tmp_path, head + "    schedule: daily\n"))
     with pytest.raises(DataError, match="repeated: \\['r1'\\]"):

@@ -9,11 +9,11 @@ and column — or, for machine exports, is logged and skipped.
 from __future__ import annotations
 
 import contextlib
-import zipfile
-import zlib
 import csv
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable
 
 import numpy as np

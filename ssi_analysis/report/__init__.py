@@ -13,12 +13,12 @@ written atomically, so an interrupted run leaves the previous reports intact.
 
 from __future__ import annotations
 
-from .config import DEFAULT_CONFIG, ReportSpec, expand_members, load_config, notebook_parameters
+from .config import ReportSpec, default_config, expand_members, load_config, notebook_parameters
 from .execute import ReportFailed, execute
 from .export import TEMPLATE_DIR, to_html
 from .index import write_index
 from .runner import ReportStatus, fingerprint, run_reports
 
-__all__ = ["DEFAULT_CONFIG", "TEMPLATE_DIR", "ReportFailed", "ReportSpec", "ReportStatus",
+__all__ = ["default_config", "TEMPLATE_DIR", "ReportFailed", "ReportSpec", "ReportStatus",
            "execute", "expand_members", "fingerprint", "load_config", "notebook_parameters",
            "run_reports", "to_html", "write_index"]

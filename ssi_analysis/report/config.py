@@ -8,16 +8,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nbformat
 import yaml
 
 from ..errors import DataError
-from ..paths import NOTEBOOKS_DIR, resolve
+from ..paths import project_root, resolve
 from ..privacy import project_salt, pseudonym
 from ..store import PROCESSED_FILES, read_parquet
 
-DEFAULT_CONFIG = NOTEBOOKS_DIR / "reports.yml"
 _REPORT_KEYS = {"name", "notebook", "title", "parameters", "for_each_member", "member_names"}
 
 
@@ -25,6 +25,27 @@ _DATE_PARAMS = ("start", "end", "as_of", "run_date", "target_date")
 
 
 PATH_SUFFIXES = ("_dir", "_file", "_path")
+
+
+def default_config() -> Path:
+    """Return the project's report configuration, ``notebooks/reports.yml``."""
+    return project_root() / "notebooks" / "reports.yml"
+
+
+def place(value, folder: Path):
+    """Resolve a relative path written in a configuration in ``folder``.
+
+    The rule: a relative ``notebook`` or path parameter (``*_dir``, ``*_file``, ``*_path``,
+    ``tables_dir``) names a path beside the configuration; when nothing is there but the
+    path exists in the project, the project's is used (configurations written for the
+    kit's earlier, project-relative rule keep working). Absolute paths stay as they are.
+    """
+    if not isinstance(value, str) or not value or os.path.isabs(os.path.expanduser(value)):
+        return value
+    beside = (folder / os.path.expanduser(value)).resolve()
+    if beside.exists() or not resolve(value).exists():
+        return str(beside)
+    return str(resolve(value))
 
 
 def input_paths(params: dict) -> dict[str, str]:
@@ -75,9 +96,10 @@ def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+(\{member_id\})?[A-Za-z0-9_\-]*", entry["name"]):
         raise DataError(f"name {entry['name']!r} must use letters, digits, - and _ only",
                         path=p, column=where)
-    nb = resolve(entry["notebook"])
+    nb = Path(place(entry["notebook"], p.parent))
     if not nb.exists():
-        raise DataError(f"notebook {entry['notebook']!r} does not exist", path=p,
+        raise DataError(f"notebook {entry['notebook']!r} does not exist (looked for {nb}; "
+                        "paths in a configuration are relative to its folder)", path=p,
                         column=where)
     # YAML reads an unquoted 2026-11-01 as a date: the notebooks take dates as text
     params = {k: (v.isoformat() if isinstance(v, dt.date) else v)
@@ -85,6 +107,8 @@ def _check_entry(entry, i: int, p: Path, check_paths: bool) -> ReportSpec:
     declared = notebook_parameters(nb)
     _check_parameters(params, declared, nb, p, where)
     where = f"report '{entry['name']}'"
+    params = {k: place(v, p.parent) if k.endswith(PATH_SUFFIXES) else v
+              for k, v in params.items()}
     _check_values(params, p, where, check_paths)
     each = bool(entry.get("for_each_member", False))
     if each and "member_id" not in declared:
@@ -120,6 +144,12 @@ def _check_values(params: dict, p: Path, where: str, check_paths: bool) -> None:
             except ValueError:
                 raise DataError(f"{where}: parameter '{k}' must be a date YYYY-MM-DD or "
                                 f"empty, got {v!r}", path=p) from None
+        if k == "tz" and isinstance(v, str):
+            try:
+                ZoneInfo(v)
+            except (ValueError, ZoneInfoNotFoundError):
+                raise DataError(f"{where}: parameter 'tz': unknown time zone {v!r} (use a "
+                                "name like 'Europe/Berlin' or 'UTC')", path=p) from None
         if check_paths and k in input_paths(params):
             if not resolve(v).exists():
                 raise DataError(f"{where}: parameter '{k}': {v} does not exist"
@@ -153,11 +183,21 @@ def load_config(path: str | os.PathLike[str] | None = None, *,
         For a missing or malformed file, unknown keys, wrong types, a missing notebook
         or a parameter the notebook does not declare.
     """
-    p = DEFAULT_CONFIG if path is None else Path(path)
-    if not p.exists():
-        raise DataError("report configuration not found", path=p)
+    p = default_config() if path is None else Path(path).absolute()
+    if not p.is_file():
+        raise DataError("report configuration not found" + (
+            " (run `ssi-analysis init DIR` to make a project with one)" if path is None else ""),
+            path=p)
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise DataError(f"is not valid YAML: {exc.problem}", path=p,
+                        row=mark.line + 1 if mark else None,
+                        column=str(mark.column + 1) if mark else None) from None
+    except ValueError as exc:               # e.g. an unquoted date that does not exist
+        raise DataError(f"is not valid YAML: {exc} (a date must exist: YYYY-MM-DD)",
+                        path=p) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(f"is not valid YAML ({type(exc).__name__})", path=p) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("reports"), list) or not doc["reports"]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from ..paths import PROJECT_ROOT
+from ..paths import project_root
 from ..store import atomic_write
 
 
@@ -57,7 +57,7 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
             nonlocal nb
             try:
                 nb = pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                                         cwd=str(PROJECT_ROOT), kernel_name=kit_kernel(),
+                                         cwd=str(project_root()), kernel_name=kit_kernel(),
                                          progress_bar=False, report_mode=True)
                 nb = without_run_details(nb)
                 nbformat.write(nb, str(tmp))

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .._version import __version__
 from ..errors import DataError
-from ..paths import REPORTS_DIR, check_output_dir, resolve
+from ..paths import check_output_dir, project_root, resolve
 from ..store import PROCESSED_FILES, atomic_write, read_parquet
 from .config import (
     ReportSpec,
@@ -206,9 +206,9 @@ def _run_one(spec: ReportSpec, out: str) -> ReportStatus:
 
 
 def run_reports(config: str | os.PathLike[str] | None = None,
-                out_dir: str | os.PathLike[str] = REPORTS_DIR, *, jobs: int | None = None,
+                out_dir: str | os.PathLike[str] | None = None, *, jobs: int | None = None,
                 force: bool = False, progress: bool | None = None,
-                run_date: str = "") -> list[ReportStatus]:
+                run_date: str = "", quiet: bool = False) -> list[ReportStatus]:
     """Execute every configured report in parallel; write HTML, notebooks and ``index.html``.
 
     Parameters
@@ -226,6 +226,8 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     run_date : str, optional
         ``YYYY-MM-DD`` given to reports that take a ``run_date`` and have none configured
         (default: today, UTC).
+    quiet : bool
+        Print nothing per report (errors are in the statuses).
 
     Returns
     -------
@@ -240,7 +242,7 @@ def run_reports(config: str | os.PathLike[str] | None = None,
     day = run_date or today()
     specs = [with_run_date(s, day) for s in expand_members(load_config(config))]
     inputs = [resolve(v) for s in specs for v in input_paths(s.parameters).values()]
-    out = check_output_dir(out_dir, inputs)
+    out = check_output_dir(project_root() / "reports" if out_dir is None else out_dir, inputs)
     for s in specs:
         where = tables_dir(s, out).resolve()
         if where != out.resolve() and out.resolve() not in where.parents:
@@ -273,7 +275,7 @@ def run_reports(config: str | os.PathLike[str] | None = None,
                 else:
                     state.pop(st.name, None)
                 bar.update(1)
-                if not show:
+                if not show and not quiet:
                     print(f"[{len(statuses)}/{len(specs)}] {st.name}: {st.status}"
                           + (f" — {st.message}" if st.message else ""), file=sys.stderr)
     bar.close()
