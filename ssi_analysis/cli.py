@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output folder (default: reports)")
     rep.add_argument("--jobs", type=int, default=None, help="parallel reports (default: cores)")
     rep.add_argument("--force", action="store_true", help="rerun unchanged reports too")
+    rep.add_argument("--fresh-kernels", action="store_true", help="a new kernel for every "
+                     "report (slower; by default each worker keeps one, reset between reports)")
     rep.add_argument("--run-date", default="", help="the day the reports are run, YYYY-MM-DD "
                      "(default today): how old the data are")
     sta = sub.add_parser("status", help="what has been collected and the next milestone")
@@ -116,7 +118,7 @@ def _report(args) -> int:
     out = Path(args.out) if args.out else paths.REPORTS_DIR
     statuses = run_reports(args.config, out, jobs=args.jobs, force=args.force,
                            run_date=args.run_date, progress=False if args.quiet else None,
-                           quiet=args.quiet)
+                           quiet=args.quiet, fresh_kernels=args.fresh_kernels)
     failed = [st for st in statuses if st.status == "failed"]
     for st in failed:
         print(f"ssi-analysis: report {st.name} failed: {st.message}", file=sys.stderr)

@@ -134,8 +134,8 @@ def figure_html(fig, alt: str, *, caption: str = "") -> str:
         ``<figure class="ssi-figure">`` with the image inline (deterministic bytes).
     """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight",
-                metadata={"Software": None})
+    tight = None if fig.get_layout_engine() else "tight"   # constrained layout fits already
+    fig.savefig(buf, format="png", dpi=100, bbox_inches=tight, metadata={"Software": None})
     import matplotlib.pyplot as plt
 
     if fig in map(plt.figure, plt.get_fignums()):

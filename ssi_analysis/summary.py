@@ -218,18 +218,23 @@ def ingest_table(ingest_log: pd.DataFrame) -> pd.DataFrame:
     cols = ["File", "Read", "Used", "Not used (why)", "Notes"]
     if ingest_log.empty:
         return pd.DataFrame(columns=cols)
-    rows = []
-    for file, g in ingest_log.groupby("file", sort=True):
-        read = int(g.loc[g["rule"] == "rows_read", "rows"].sum())
-        used = int(g.loc[g["rule"] == "rows_used", "rows"].sum())
-        skipped = g[(g["rows"] > 0) & ~g["rule"].isin(["rows_read", "rows_used"])]
-        why = skipped.groupby("rule", sort=True)["rows"].sum()
-        notes = g[(g["rows"] == 0) & ~g["rule"].isin(["rows_read", "rows_used"])]
-        rows.append({
-            "File": str(file).rsplit("/", 1)[-1], "Read": read, "Used": used,
-            "Not used (why)": "; ".join(f"{n} {r.replace('_', ' ')}" for r, n in why.items()),
-            "Notes": " ".join(dict.fromkeys(notes["detail"].astype(str)))})
-    return _fold_alike(pd.DataFrame(rows, columns=cols))
+    log = ingest_log.astype({"file": str, "rule": str})
+    files = pd.Index(sorted(log["file"].unique()), name="file")
+    counted = log["rule"].isin(["rows_read", "rows_used"])
+
+    sums = log[counted].pivot_table(index="file", columns="rule", values="rows", aggfunc="sum")
+    sums = sums.reindex(index=files, columns=["rows_read", "rows_used"]).fillna(0).astype(int)
+    skipped = log[(log["rows"] > 0) & ~counted].groupby(["file", "rule"], sort=True)["rows"].sum()
+    why = {f: "; ".join(f"{int(n)} {r.replace('_', ' ')}" for (_, r), n in g.items())
+           for f, g in skipped.groupby(level=0)}
+    said = {f: " ".join(dict.fromkeys(g.astype(str)))
+            for f, g in log[(log["rows"] == 0) & ~counted].groupby("file")["detail"]}
+    rows = pd.DataFrame({"File": [f.rsplit("/", 1)[-1] for f in files],
+                         "Read": sums["rows_read"].to_numpy(),
+                         "Used": sums["rows_used"].to_numpy(),
+                         "Not used (why)": [why.get(f, "") for f in files],
+                         "Notes": [said.get(f, "") for f in files]})
+    return _fold_alike(rows[cols])
 
 
 def _fold_alike(table: pd.DataFrame, *, least: int = 4) -> pd.DataFrame:

@@ -362,3 +362,68 @@ def test_coverage_view_shows_a_big_team_by_its_weakest_members():
     assert len(big) == 50 and big["Snapshots"].max() == 50      # the 50 thinnest histories
     assert big["Snapshots"].is_monotonic_increasing
     assert "of 120" in caption and "coverage.csv" in caption
+
+
+_PROBE = """\
+import json, os, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+seen = {"pid": os.getpid(), "leftover": "leftover" in globals(),
+        "font": matplotlib.rcParams["font.size"], "env": os.environ.get("SSI_PROBE"),
+        "cwd": os.getcwd(), "figures": len(plt.get_fignums())}
+json.dump(seen, open(record, "w"))
+leftover = 1                                    # every change below must not leak
+matplotlib.rcParams["font.size"] = 31
+os.environ["SSI_PROBE"] = "set"
+os.chdir("/")
+warnings.simplefilter("error")
+plt.figure()
+"""
+
+
+def _probe_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("record: str = ''")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(_PROBE)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_kept_kernels_give_byte_identical_reports_and_nothing_leaks(tmp_path):
+    """A worker's kept kernel (the batch path) writes the same bytes as a new kernel per
+    report, even after a report that changed every kind of global state."""
+    from ssi_analysis.pipeline import ingest
+
+    ingest([paths.SAMPLE_DIR / "team"], tmp_path / "team")
+    probe = _probe_notebook(tmp_path / "probe.ipynb")
+    member = ("    notebook: notebooks/member_report.ipynb\n"
+              f"    parameters: {{processed_dir: {tmp_path / 'team'}, member_id: '{{m}}'}}\n")
+    body = "reports:\n"
+    for i, m in enumerate(["127121040", "150011094"]):
+        body += f"  - name: m{i}\n" + member.replace("{m}", m)
+        body += (f"  - name: probe{i}\n    notebook: {probe}\n"
+                 f"    parameters: {{record: {tmp_path / f'probe{i}.json'}}}\n")
+    cfg = _cfg(tmp_path, body)
+    runs = {}
+    for mode, fresh in (("kept", False), ("fresh", True)):
+        site = tmp_path / "site"                # the same folder: paths are in the notebook
+        st = run_reports(cfg, site, jobs=1, progress=False, quiet=True, run_date="2026-11-01",
+                         fresh_kernels=fresh)
+        assert [s.status for s in st] == ["ok"] * 4, [s.message for s in st]
+        runs[mode] = [json.loads((tmp_path / f"probe{i}.json").read_text()) for i in (0, 1)]
+        for i in (0, 1):
+            assert runs[mode][i]["leftover"] is False and runs[mode][i]["env"] is None
+            assert runs[mode][i]["figures"] == 0 and runs[mode][i]["font"] != 31
+            assert runs[mode][i]["cwd"] == str(paths.project_root())
+        site.rename(tmp_path / mode)
+    assert runs["kept"][0]["pid"] == runs["kept"][1]["pid"]       # one kernel, reused
+    assert runs["fresh"][0]["pid"] != runs["fresh"][1]["pid"]
+    assert runs["kept"][1]["font"] == runs["fresh"][1]["font"]
+    for name in ("m0", "m1"):
+        for ext in ("ipynb", "html"):
+            kept = (tmp_path / "kept" / f"{name}.{ext}").read_bytes()
+            assert kept == (tmp_path / "fresh" / f"{name}.{ext}").read_bytes(), (name, ext)
+    assert b"Find the right people" in (tmp_path / "kept" / "m1.html").read_bytes()

@@ -21,7 +21,8 @@ class ReportFailed(Exception):
     """A report notebook raised; the message names the cell."""
 
 
-def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
+def execute(notebook: Path, output: Path, parameters: dict, *,
+            kernel: KeptKernel | None = None) -> nbformat.NotebookNode:
     """Execute a notebook with Papermill into ``output`` (atomically).
 
     Parameters
@@ -32,6 +33,9 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
         The executed notebook to write.
     parameters : dict
         Values injected after the ``parameters`` cell.
+    kernel : KeptKernel, optional
+        A kernel kept warm between reports (namespace and global state reset before each
+        run); default: a new kernel for this report.
 
     Returns
     -------
@@ -56,12 +60,15 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
         def _run(tmp: Path) -> None:
             nonlocal nb
             try:
+                warm = {"km": kernel.ready()} if kernel is not None else {}
                 nb = pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
                                          cwd=str(project_root()), kernel_name=kit_kernel(),
-                                         progress_bar=False, report_mode=True)
+                                         progress_bar=False, report_mode=True, **warm)
                 nb = without_run_details(nb)
                 nbformat.write(nb, str(tmp))
             except pm.PapermillExecutionError as exc:
+                if kernel is not None:
+                    kernel.close()      # whatever the failed report left behind goes too
                 if tmp.exists():
                     os.replace(tmp, failed)
                 cell = _cell_number(failed, exc.cell_index)
@@ -83,13 +90,93 @@ def execute(notebook: Path, output: Path, parameters: dict) -> nbformat.Notebook
 
 KERNEL_NAME = "ssi-analysis-kit"
 
+# Run in a kept kernel before every report: the first time it records the state a new
+# kernel has once the kit is imported; every later time it puts that state back (figures,
+# Matplotlib settings, warning filters, environment, working folder, sys.path), then
+# empties the namespace and restarts the execution counter, so a report's notebook and
+# page are byte-identical to those of a run in a new kernel (a test holds this).
+_RESET = """\
+import os, sys, types, warnings
+import matplotlib, matplotlib.pyplot
+import ssi_analysis.sections.member, ssi_analysis.sections.team
+kept = sys.modules.get("_ssi_kept_state")
+if kept is None:
+    kept = sys.modules["_ssi_kept_state"] = types.ModuleType("_ssi_kept_state")
+    kept.rc, kept.filters = dict(matplotlib.rcParams), list(warnings.filters)
+    kept.env, kept.cwd, kept.path = dict(os.environ), os.getcwd(), list(sys.path)
+else:
+    matplotlib.pyplot.close("all")
+    dict.update(matplotlib.rcParams, kept.rc)
+    warnings.filters[:] = kept.filters
+    warnings._filters_mutated()
+    os.environ.clear()
+    os.environ.update(kept.env)
+    os.chdir(kept.cwd)
+    sys.path[:] = kept.path
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+"""
+
+
+class KeptKernel:
+    """One kernel that runs many reports in turn, each in a clean namespace.
+
+    Starting a kernel and importing the kit's scientific stack costs several seconds per
+    report; a worker that renders many reports (``for_each_member``) keeps one kernel and
+    resets it between reports instead (see ``_RESET``). After a report fails, or when the
+    kernel died, the next report gets a new kernel.
+    """
+
+    def __init__(self) -> None:
+        self.km = None
+
+    def ready(self):
+        """Return a kernel manager whose kernel is idle, reset, with the kit imported."""
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        class _Manager(AsyncKernelManager):
+            def client(self, **kwargs):          # one live client at a time
+                old = getattr(self, "_live", None)
+                if old is not None:
+                    old.stop_channels()
+                self._live = super().client(**kwargs)
+                return self._live
+
+        for attempt in range(2):
+            if self.km is None:
+                self.km = _Manager(kernel_name=kit_kernel())
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET)])
+            try:
+                NotebookClient(nb, km=self.km, kernel_name=KERNEL_NAME,
+                               resources={"metadata": {"path": str(project_root())}}).execute()
+                return self.km
+            except Exception:
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Shut the kernel down (a later ``ready`` starts a new one)."""
+        km, self.km = self.km, None
+        if km is not None and km.has_kernel:
+            from nbclient.util import run_sync
+
+            live = getattr(km, "_live", None)
+            if live is not None:
+                live.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+
 
 def kit_kernel() -> str:
     """Return the name of a kernel that runs in this very interpreter (set up once).
 
     A kernelspec for ``sys.executable`` is written to a private folder put first on
     ``JUPYTER_PATH``, so that no other ``python3`` kernel (a user's, a conda one) can run
-    the reports in an interpreter without the kit.
+    the reports in an interpreter without the kit. The kernel keeps no IPython history
+    (reports never write to the user's history database, and a kept kernel can restart
+    its execution counter).
     """
     global _KERNEL_DIR
     if _KERNEL_DIR is None:
@@ -98,7 +185,7 @@ def kit_kernel() -> str:
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
             "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--log-level=ERROR"],
+                     "--log-level=ERROR", "--HistoryManager.enabled=False"],
             "display_name": "ssi-analysis", "language": "python"}), encoding="utf-8")
         atexit.register(shutil.rmtree, _KERNEL_DIR, True)
     paths = os.environ.get("JUPYTER_PATH", "")
