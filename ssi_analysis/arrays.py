@@ -211,3 +211,28 @@ def category_column(uniq: np.ndarray, codes: np.ndarray) -> pd.Categorical:
 def constant_str(value: str, n: int) -> pd.Series:
     """Build a string column holding one value with pyarrow (no Python string per row)."""
     return string_column(np.array([value], dtype=object), np.zeros(n, dtype=np.int8))
+
+
+def members_near(codes: np.ndarray, days: np.ndarray, at: np.ndarray) -> pd.Series:
+    """For each day in ``at``: how many members have a row within one day of it.
+
+    One pass: a member counts for the days ``t`` with a row in ``[t - 1, t + 1]``; each
+    row adds one to the days it covers that the member's previous row does not cover
+    yet (a difference array over the day range). The rows must be sorted by member and
+    day (unique per member-day).
+    """
+    if not len(codes):
+        return pd.Series(0, index=at, dtype="int64")
+    lo_day = int(days.min()) - 1
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    prev = np.r_[0, days[:-1]]
+    start = np.where(first, days - 1, np.maximum(days - 1, prev + 2)) - lo_day
+    end = days + 1 - lo_day                    # inclusive; start > end when nothing is new
+    new = start <= end
+    span = int(days.max()) + 3 - lo_day
+    counts = np.cumsum(np.bincount(start[new], minlength=span + 1)
+                       - np.bincount(end[new] + 1, minlength=span + 1))
+    where = np.asarray(at, dtype=np.int64) - lo_day
+    inside = (where >= 0) & (where <= span)
+    return pd.Series(np.where(inside, counts[np.clip(where, 0, span)], 0), index=at,
+                     dtype="int64")

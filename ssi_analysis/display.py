@@ -134,6 +134,7 @@ def figure_html(fig, alt: str, *, caption: str = "") -> str:
         ``<figure class="ssi-figure">`` with the image inline (deterministic bytes).
     """
     buf = io.BytesIO()
+    _freeze_date_ticks(fig)
     tight = None if fig.get_layout_engine() else "tight"   # constrained layout fits already
     fig.savefig(buf, format="png", dpi=100, bbox_inches=tight, metadata={"Software": None})
     import matplotlib.pyplot as plt
@@ -144,6 +145,20 @@ def figure_html(fig, alt: str, *, caption: str = "") -> str:
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (f'<figure class="ssi-figure"><img alt="{html.escape(alt, quote=True)}" '
             f'src="data:image/png;base64,{data}">{cap}</figure>')
+
+
+def _freeze_date_ticks(fig) -> None:
+    """Fix automatic date ticks where they are before drawing (the same ticks, found once).
+
+    The layout pass and the drawing ask a date axis for its ticks over a thousand times
+    per report; the dates chosen depend on the data limits only, which are final here.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_locator(), mdates.AutoDateLocator):
+            ax.xaxis.set_major_locator(FixedLocator(ax.xaxis.get_majorticklocs()))
 
 
 def figure(fig, alt: str, caption: str = "", missing: str = ""):

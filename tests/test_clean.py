@@ -348,3 +348,17 @@ def test_level_shifts_are_found_in_weekly_histories():
     log = clean_snapshots(df, as_of="2026-12-01").log
     shift = log[log["rule"] == "level_shift"]
     assert list(shift["date"]) == [pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=8)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.sets(st.tuples(st.integers(0, 4), st.integers(100, 140)), max_size=60),
+       extra=st.lists(st.integers(90, 150), max_size=6))
+def test_members_near_counts_distinct_members_within_a_day(rows, extra):
+    from ssi_analysis.arrays import members_near
+
+    rows = sorted(rows)                                    # sorted by member, then day
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    days = np.array([r[1] for r in rows], dtype=np.int64)
+    at = np.unique(np.r_[days, extra]).astype(np.int64)
+    want = [len({m for m, d in rows if abs(d - t) <= 1}) for t in at]
+    assert members_near(codes, days, at).tolist() == want

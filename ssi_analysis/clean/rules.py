@@ -8,6 +8,7 @@ filter copies every column of a possibly 10-million-row table).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from ..arrays import (
     gshift,
     is_whole,
     member_codes,
+    members_near,
     rolling_median,
     rows_days_before,
 )
@@ -76,8 +78,7 @@ def _first_of_runs(hit: np.ndarray, sign: np.ndarray, codes: np.ndarray) -> np.n
     return hit & ~prev
 
 
-def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
-                  threshold: float, window: int) -> dict:
+def _level_shifts(d: Deduplicated, *, threshold: float, window: int) -> dict:
     """Find persisting steps and one-off spikes per member and pillar (vectorised).
 
     A step is a move of more than ``threshold`` against the member's snapshot up to three
@@ -87,13 +88,14 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
     that does not persist and comes back within two snapshots is a spike. ``df`` is sorted
     by member and date (one row per member-day).
     """
+    df, codes = d.df, d.codes
     if len(df) < 3:
         return {}
     n = len(df)
     mask = np.zeros(n, dtype=bool)
     spike = np.zeros(n, dtype=bool)
     detail: dict[int, str] = {}                 # row position → text (shifts only)
-    base, ok = _step_rows(days, codes)
+    base, ok = d.steps
     with np.errstate(invalid="ignore"):
         for p in PILLARS:
             v = df[p].to_numpy(float)
@@ -124,16 +126,6 @@ def _level_shifts(df: pd.DataFrame, codes: np.ndarray, days: np.ndarray, *,
             "detail": lambda s: [detail[i] for i in df.index.get_indexer(s.index).tolist()]}
 
 
-def _members_near(codes: np.ndarray, days: np.ndarray, at: np.ndarray) -> pd.Series:
-    """For each day in ``at``: how many members have a row within one day of it."""
-    order = np.argsort(days, kind="stable")
-    ds, cs = days[order], codes[order]
-    lo = np.searchsorted(ds, at - 1, side="left")
-    hi = np.searchsorted(ds, at + 1, side="right")
-    return pd.Series([len(np.unique(cs[a:b])) for a, b in zip(lo, hi, strict=True)],
-                     index=at, dtype="int64")
-
-
 def _formula_changes(d: Deduplicated, *, min_members: int, min_share: float,
                      min_points: float, min_z: float) -> list:
     """Same-date shifts of total SSI across members: a probable change in LinkedIn's formula.
@@ -148,7 +140,7 @@ def _formula_changes(d: Deduplicated, *, min_members: int, min_share: float,
     df, codes, days = d.df, d.codes, d.days
     if len(np.unique(codes)) < min_members:
         return []
-    base, ok = _step_rows(days, codes)
+    base, ok = d.steps
     v = df["ssi"].to_numpy(float)
     with np.errstate(invalid="ignore"):
         step = np.where(ok, v - v[base], np.nan)
@@ -163,8 +155,8 @@ def _formula_changes(d: Deduplicated, *, min_members: int, min_share: float,
         mine = shifted & (np.sign(step) == sign)
         if not mine.any():
             continue
-        near = _members_near(codes[mine], days[mine], np.unique(days[mine]))
-        seen = _members_near(codes, days, near.index.to_numpy())
+        near = members_near(codes[mine], days[mine], np.unique(days[mine]))
+        seen = members_near(codes, days, near.index.to_numpy())
         share = near / seen.reindex(near.index).to_numpy()
         hits = near[(near >= min_members) & (share >= min_share)]
         flag = mine & np.isin(days, hits.index.to_numpy())
@@ -283,8 +275,11 @@ def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
 
 def _log_rounded(df, rounded, ssi, psum, logs) -> None:
     """One ``ssi_rounded`` row per member and file: its first such snapshot, with a count."""
-    sub = pd.DataFrame({"m": df["member_id"].astype(str), "s": df["source"].astype(str),
-                        "a": ssi, "b": psum})[rounded]
+    at = np.flatnonzero(rounded)           # codes of the rounded rows only (no strings)
+    sub = pd.DataFrame({"m": pd.factorize(df["member_id"].iloc[at])[0],
+                        "s": pd.factorize(df["source"].iloc[at])[0],
+                        "a": ssi.iloc[at].to_numpy(), "b": psum.iloc[at].to_numpy()},
+                       index=df.index[at])
     first = ~sub.duplicated(["m", "s"])
     n = sub.groupby(["m", "s"], sort=False)["a"].transform("size")
     mask = np.zeros(len(df), dtype=bool)
@@ -304,6 +299,11 @@ class Deduplicated:
     df: pd.DataFrame
     codes: np.ndarray
     days: np.ndarray
+
+    @functools.cached_property
+    def steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's step baseline (:func:`_step_rows`), found once for every rule."""
+        return _step_rows(self.days, self.codes)
 
 
 def duplicates(df: pd.DataFrame, logs: list) -> Deduplicated:
@@ -433,7 +433,7 @@ def breaks(d: Deduplicated, logs: list, *, level_shift: float, shift_window: int
            formula_min_members: int, formula_min_share: float, formula_min_points: float,
            formula_min_z: float) -> None:
     """``level_shift``, ``spike`` and ``formula_change``: steps that persist or revert."""
-    shifts = _level_shifts(d.df, d.codes, d.days, threshold=level_shift, window=shift_window)
+    shifts = _level_shifts(d, threshold=level_shift, window=shift_window)
     if len(shifts):
         df = d.df
         logs += _log_rows(df, shifts["mask"], "level_shift", "flagged", shifts["detail"])

@@ -63,7 +63,8 @@ def execute(notebook: Path, output: Path, parameters: dict, *,
                 warm = {"km": kernel.ready()} if kernel is not None else {}
                 nb = pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
                                          cwd=str(project_root()), kernel_name=kit_kernel(),
-                                         progress_bar=False, report_mode=True, **warm)
+                                         progress_bar=False, report_mode=True,
+                                         request_save_on_cell_execute=False, **warm)
                 nb = without_run_details(nb)
                 nbformat.write(nb, str(tmp))
             except pm.PapermillExecutionError as exc:
