@@ -54,6 +54,11 @@ test: env ## Run the whole test suite, then the notebooks as notebooks (nbval)
 	$(PY) -m ssi_analysis -q ingest $(SAMPLE)/team --out $(PROCESSED)/team --as-of 2026-11-01
 	MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider --nbval-lax notebooks/
 
+.PHONY: bench
+bench: env ## Print the speed benchmarks (reports, then 10,000 members x 3 years; ~15 min)
+	MPLBACKEND=Agg $(PY) benchmarks/reports.py --batch 200
+	MPLBACKEND=Agg $(PY) benchmarks/team_scale.py --members 1000 10000 --baseline-members 100
+
 .PHONY: lint
 lint: dev ## Lint the module and tests with ruff
 	$(VENV)/bin/ruff check ssi_analysis tests benchmarks

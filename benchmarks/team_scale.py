@@ -1,12 +1,12 @@
 """Team-scale benchmark: N members x 3 years, every stage timed against a floor.
 
 Run:  .venv/bin/python benchmarks/team_scale.py [--members 1000 10000] [--years 3]
-      [--baseline-members 100] [--reports 0|20]
+      [--baseline-members 100]      (`make bench` runs it after benchmarks/reports.py)
 
 For each size it generates (or reuses, in benchmarks/_data/) the canonical CSVs with
 `ssi_analysis.synth`, then in a fresh process per size measures:
-  floor      reading the same snapshots CSV with pyarrow and sorting it by member and date
-             (best of three runs)
+  floor      reading both CSVs (snapshots, activity) with pyarrow and sorting each by
+             member and date (best of three runs)
   ingest     load_snapshots + load_activity (the kit's importers)
   clean      clean_snapshots
   align      weekly alignment (period changes + activity windows)
@@ -18,8 +18,8 @@ about 1.4 s per GB on this VM), the best run's seconds and their ratio to the fl
 totals and the peak memory. The raw snapshot table is released after cleaning, as
 ingest does. It also
 times a straightforward per-member pandas implementation of clean + align on a subset and
-prints the kit's speed-up over it per member. With --reports N it times N member reports
-run serially (--jobs 1) and in parallel (all cores).
+prints the kit's speed-up over it per member. Peak memory is the pipeline's own: the
+peak-RSS count (VmHWM) is reset after the floor. Report timings: benchmarks/reports.py.
 """
 
 from __future__ import annotations
@@ -155,35 +155,11 @@ def naive_per_member(folder: Path, n: int) -> tuple[float, int]:
     return time.perf_counter() - t, len(members)
 
 
-def reports(n: int) -> dict:
-    """Time N member reports serially and in parallel (the sample member, n copies)."""
-    import tempfile
-
-    from ssi_analysis import paths
-
-    tmp = Path(tempfile.mkdtemp())
-    processed = paths.PROCESSED_DIR
-    cfg = tmp / "r.yml"
-    cfg.write_text("reports:\n" + "".join(
-        f"  - name: m{i:02d}\n    notebook: notebooks/member_report.ipynb\n"
-        f"    parameters: {{processed_dir: {processed}, tz: Europe/Berlin, max_lag: 1}}\n"
-        for i in range(n)))
-    res = {}
-    for label, jobs in (("serial", 1), ("parallel", 0)):
-        t = time.perf_counter()
-        cmd = [sys.executable, "-m", "ssi_analysis", "report", "--config", str(cfg), "--out",
-               str(tmp / label), "--force"] + (["--jobs", str(jobs)] if jobs else [])
-        subprocess.run(cmd, check=True, capture_output=True)
-        res[label] = time.perf_counter() - t
-    return res
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--years", type=int, default=3)
     ap.add_argument("--baseline-members", type=int, default=100)
-    ap.add_argument("--reports", type=int, default=0)
     ap.add_argument("--runs", type=int, default=2, help="pipeline runs per size (best kept)")
     ap.add_argument("--data", type=Path, default=DATA, help="where the generated CSVs are kept")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
@@ -219,6 +195,10 @@ def main() -> None:
             line(label, *(sum(first[s][i] for s in group) for i in range(3)),
                  sum(best[s] for s in group))
         print(f"  peak memory {m['peak_gb']:.2f} GB; likely-positive findings: {m['found']}")
+        lc, tot = (sum(best[s] for s in stages[:2]) / floor, sum(best[s] for s in stages) / floor)
+        print(f"  targets: ingest + clean {lc:.1f}x (<= 2x {'met' if lc <= 2 else 'missed'}), "
+              f"total {tot:.1f}x (<= 4x {'met' if tot <= 4 else 'missed'}), peak "
+              f"{m['peak_gb']:.2f} GB (< 3 GB {'met' if m['peak_gb'] < 3 else 'missed'})")
         if args.baseline_members:
             secs, k = naive_per_member(folder, args.baseline_members)
             per_naive = secs / k
@@ -226,10 +206,6 @@ def main() -> None:
             print(f"  per-member pandas loop (clean + align) on {k} members: "
                   f"{per_naive * 1000:.1f} ms/member vs the kit's {per_kit * 1000:.2f} ms/member: "
                   f"{per_naive / per_kit:.0f}x faster")
-    if args.reports:
-        r = reports(args.reports)
-        print(f"\n{args.reports} member reports: serial {r['serial']:.1f} s, parallel "
-              f"{r['parallel']:.1f} s ({r['serial'] / r['parallel']:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -310,3 +310,23 @@ def test_member_quantiles_match_pandas(rows, q, grouped, lopsided):
     capped = X.copy(order="F")           # winsorising in place: the same caps
     assert member_quantiles(capped, codes, q, cap=True) is capped
     np.testing.assert_array_equal(capped, np.minimum(X, want))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(12, 80), k=st.integers(1, 6), seed=st.integers(0, 10_000),
+       constant=st.booleans())
+def test_ridge_loo_equals_scikit_learns_ridgecv_pipeline(n, k, seed, constant):
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from ssi_analysis.model.predictive import ALPHAS, ridge_loo
+
+    rng = np.random.default_rng(seed)
+    x = rng.poisson(2.0, size=(n, k)).astype(float)
+    if constant:
+        x[:, 0] = 3.0                                       # a column without variation
+    y = x @ rng.normal(0, 0.1, k) + rng.normal(0, 0.3, n)
+    new = rng.poisson(2.0, size=(7, k)).astype(float)
+    ref = make_pipeline(StandardScaler(), RidgeCV(alphas=ALPHAS)).fit(x, y)
+    np.testing.assert_allclose(ridge_loo(x, y)(new), ref.predict(new), rtol=1e-7, atol=1e-9)
