@@ -117,7 +117,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of floor/report (best kept)")
     args = ap.parse_args()
     os.environ.setdefault("MPLBACKEND", "Agg")
-    tmp = Path(tempfile.mkdtemp(prefix="ssi-bench-reports-"))
+    with tempfile.TemporaryDirectory(prefix="ssi-bench-reports-") as folder:
+        run(args, Path(folder))
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    """Measure and print everything, working in the folder ``tmp``."""
     sample = tmp / "sample"
     cli("-q", "ingest", str(ROOT / "data/raw/sample/member"), "--tz", "Europe/Berlin",
         "--out", str(sample), "--as-of", RUN_DATE)

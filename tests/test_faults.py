@@ -17,7 +17,7 @@ import pytest
 
 from ssi_analysis import DataError, paths, store
 from ssi_analysis.cli import main
-from ssi_analysis.importers import load_activity, load_snapshots
+from ssi_analysis.importers import load_activity
 from ssi_analysis.importers import sources as src
 from ssi_analysis.pipeline import ingest
 

@@ -80,3 +80,21 @@ def test_scale_benchmark_runs_and_prints_its_table(tmp_path):
     total = next(ln for ln in out.splitlines() if "total to effects" in ln).split()
     assert float(total[-1]) > 0                          # a ratio to the floor was printed
     assert (tmp_path / "team_40x1y" / "snapshots.csv").exists()
+
+
+def test_report_benchmark_runs_and_prints_its_table():
+    """benchmarks/reports.py (at a toy size) prints the floor, the report and the batch."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "reports.py"
+    r = subprocess.run([sys.executable, str(script), "--batch", "2", "--repeat", "1"],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = r.stdout
+    for line in ("empty notebook, same imports (floor)", "member report", "compute (model",
+                 "one `ssi-analysis report` of one member", "batch: per report",
+                 "CPU busy during the batch"):
+        assert line in out, (line, out)
+    ratio = next(ln for ln in out.splitlines() if ln.strip().startswith("member report"))
+    assert float(ratio.split("x floor")[0].split()[-1]) > 1     # the report costs more

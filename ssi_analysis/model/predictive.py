@@ -10,7 +10,6 @@ import pandas as pd
 from ..schema import PILLARS
 from .panel import drop_breaks, prepare_panel
 
-
 #: Ridge penalties tried (on standardised activity), chosen by leave-one-out error.
 ALPHAS = np.logspace(-3, 3, 13)
 

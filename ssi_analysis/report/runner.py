@@ -178,7 +178,7 @@ _KEPT: KeptKernel | None = None
 
 
 def kept_kernel() -> KeptKernel:
-    """This worker's kernel, kept warm between its reports and shut down when it exits."""
+    """Return this worker's kernel, kept warm between its reports, shut down at exit."""
     global _KEPT
     if _KEPT is None:
         import atexit
