@@ -62,6 +62,7 @@ def measure(folder: Path, runs: int = 2) -> dict:
 
     from ssi_analysis import clean_snapshots, estimate_effects, load_activity, load_snapshots
     from ssi_analysis.features import align
+    from ssi_analysis.importers import release_memory
 
     def times():
         r = resource.getrusage(resource.RUSAGE_SELF)
@@ -93,6 +94,7 @@ def measure(folder: Path, runs: int = 2) -> dict:
         t = stage("clean", t)
         n_snaps = len(snaps)
         del snaps   # the raw table is not needed after cleaning (ingest writes the cleaned one)
+        release_memory()                                   # as ingest does
         t = times()
         panel = align(cleaned, act, max_lag=1)
         t = stage("align", t)

@@ -14,9 +14,16 @@ import pandas as pd
 from ._version import __version__
 from .clean import clean_snapshots
 from .errors import DataError, NoDataFoundError
-from .importers import empty_activity, load_activity, load_annotations, load_snapshots
+from .importers import (
+    empty_activity,
+    load_activity,
+    load_annotations,
+    load_snapshots,
+    release_memory,
+)
 from .importers.sources import expand
 from .paths import check_output_dir, project_root
+from .schema import INGEST_LOG_COLUMNS
 from .store import PROCESSED_FILES, parquet_bytes, write_generation
 from .tables import ActivityTable, empty_coverage, empty_hours, empty_ingest_log, ingest_log_frame
 
@@ -114,6 +121,7 @@ def ingest(paths, out_dir: str | os.PathLike[str] | None = None, *, tz: str = "U
                         path=str(first["source"]).split(" [")[0] if first is not None else None)
     notes_in = snaps.ingest_log          # the importer's notes, without the raw table
     del snaps                            # (~1 GB at 10 M rows)
+    release_memory()
     try:
         act = load_activity(*paths, member_id=member_id, tz=tz, owner=owner)
     except NoDataFoundError:
@@ -121,6 +129,8 @@ def ingest(paths, out_dir: str | os.PathLike[str] | None = None, *, tz: str = "U
     tables = {"snapshots": result.snapshots, "log": result.log, "gaps": result.gaps,
               "activity": act.counts, "coverage": act.coverage,
               "ingest_log": ingest_log_frame(notes_in, act.ingest_log), "hours": act.hours}
+    tables["ingest_log"] = ingest_log_frame(tables["ingest_log"], pd.DataFrame(
+        not_read(paths, tables["ingest_log"], notes), columns=list(INGEST_LOG_COLUMNS)))
     manifest = {
         "kit_version": __version__,
         "python": platform.python_version(),
@@ -193,6 +203,31 @@ def status_lines(processed_dir: str | os.PathLike[str] | None = None, *, run_dat
     return out
 
 
+def not_read(paths, log: pd.DataFrame, notes: pd.DataFrame) -> list[dict]:
+    """One ingest-log note for each input file that no importer read (nothing silent).
+
+    Parameters
+    ----------
+    paths : list of path-like
+        The inputs given to ingest.
+    log : pandas.DataFrame
+        The importers' ingest log (files they read appear in it).
+    notes : pandas.DataFrame
+        The annotations read (their ``source`` files count as read).
+
+    Returns
+    -------
+    list of dict
+        ``file, row, rule, rows, detail`` records, rule ``file_not_read``.
+    """
+    seen = set(log["file"].astype(str)) | set(notes.get("source", pd.Series(dtype=str))
+                                             .astype(str).str.split(" \\[").str[0])
+    return [{"file": s.short, "row": 0, "rule": "file_not_read", "rows": 0,
+             "detail": "not a file this kit reads (no SSI snapshots, activity or notes); "
+                       "left out"}
+            for s in expand(paths) if s.short not in seen and s.basename.lower() != "profile.csv"]
+
+
 def ingest_summary(processed_dir: str | os.PathLike[str], *, verbose: bool = False
                    ) -> list[str]:
     """Say what an ingest read and wrote: files, rows, members, days (and, verbose, each file).
@@ -225,6 +260,12 @@ def ingest_summary(processed_dir: str | os.PathLike[str], *, verbose: bool = Fal
     if len(skipped):
         out.append(f"{int(skipped['rows'].sum()):,} rows not used (see the report's data "
                    "quality section or --verbose)")
+    unread = sorted(log.loc[log["rule"] == "file_not_read", "file"].astype(str))
+    if unread:
+        shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3:,} more" if len(unread) > 3
+                                         else "")
+        out.append(f"{len(unread):,} file{'s' if len(unread) != 1 else ''} not read (no SSI "
+                   f"snapshots, activity or notes): {shown}")
     if verbose:
         for f, g in log.groupby("file", sort=True):
             read = int(g.loc[g["rule"] == "rows_read", "rows"].sum())

@@ -94,3 +94,24 @@ def test_as_of_defaults_to_today_is_recorded_and_judges_future_dates(tmp_path):
     again = ingest([raw], tmp_path / "c", as_of="2031-01-01")
     for k in later:
         assert later[k].read_bytes() == again[k].read_bytes(), k
+
+
+def test_files_no_importer_reads_are_logged_and_said(tmp_path):
+    """Nothing silent: a file in the inputs that no importer reads gets a log line."""
+    from ssi_analysis.pipeline import ingest_summary
+
+    ex = tmp_path / "raw" / "export"
+    ex.mkdir(parents=True)
+    (ex / "Profile.csv").write_text("First Name,Last Name,Headline\nAvery,Placeholder,x\n")
+    (ex / "Learning.csv").write_text("Date,Skill\n2024-01-01,Python\n")
+    (ex / "Shares.csv").write_text("Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl\n"
+                                   "2024-01-02 10:00:00,https://x,hello,,\n")
+    (tmp_path / "raw" / "notes.csv").write_text("date,note\n2024-01-01,holiday\n")
+    (tmp_path / "raw" / "ssi.csv").write_text("date,ssi,brand,people,insights,relationships\n"
+                                              "2024-01-01,40,10,10,10,10\n")
+    ingest([tmp_path / "raw"], tmp_path / "out", as_of="2024-02-01")
+    log = pd.read_parquet(tmp_path / "out" / "ingest_log.parquet")
+    unread = log.loc[log["rule"] == "file_not_read", "file"].tolist()
+    assert unread == ["raw/export/Learning.csv"]      # read files, notes, Profile.csv: not
+    said = ingest_summary(tmp_path / "out")
+    assert any("1 file not read" in line and "Learning.csv" in line for line in said)

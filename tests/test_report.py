@@ -427,3 +427,25 @@ def test_kept_kernels_give_byte_identical_reports_and_nothing_leaks(tmp_path):
             kept = (tmp_path / "kept" / f"{name}.{ext}").read_bytes()
             assert kept == (tmp_path / "fresh" / f"{name}.{ext}").read_bytes(), (name, ext)
     assert b"Find the right people" in (tmp_path / "kept" / "m1.html").read_bytes()
+
+
+def test_a_report_that_kills_its_kernel_fails_alone_and_quietly(tmp_path):
+    """The kept kernel died with a report: that report fails with one line, the next one
+    gets a new kernel, and the worker exits without tracebacks or live kernels."""
+    die = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("x: int = 1")
+    p.metadata["tags"] = ["parameters"]
+    die.cells = [p, nbformat.v4.new_code_cell("import os\nos._exit(1)")]
+    die.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                  "language": "python"}
+    nbformat.write(die, tmp_path / "die.ipynb")
+    probe = _probe_notebook(tmp_path / "probe.ipynb")
+    cfg = _cfg(tmp_path, f"reports:\n  - name: die\n    notebook: {tmp_path / 'die.ipynb'}\n"
+                         f"  - name: after\n    notebook: {probe}\n"
+                         f"    parameters: {{record: {tmp_path / 'after.json'}}}\n")
+    r = _cli("report", "--config", str(cfg), "--out", str(tmp_path / "site"), "--jobs", "1")
+    assert r.returncode == 1
+    assert "report die failed: DeadKernelError" in r.stderr
+    assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr, r.stderr
+    assert (tmp_path / "site" / "after.html").exists()
+    assert json.loads((tmp_path / "after.json").read_text())["leftover"] is False

@@ -137,3 +137,13 @@ def dictionary_categorical(col) -> pd.Categorical:
     """
     codes, uniq = _dictionary_codes(col)
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniq.astype(str), dtype=str))
+
+
+def release_memory() -> None:
+    """Give the memory pyarrow has freed back to the system.
+
+    pyarrow keeps freed blocks in its own pool for reuse; after a large CSV is read and
+    turned into pandas columns (or a table backed by Arrow buffers is dropped) that is
+    hundreds of megabytes at 10,000 members, held until the process ends.
+    """
+    pa.default_memory_pool().release_unused()

@@ -144,15 +144,21 @@ class KeptKernel:
                 self._live = super().client(**kwargs)
                 return self._live
 
+        from nbclient.util import run_sync
+
         for attempt in range(2):
+            if self.km is not None and self.km.has_kernel and not run_sync(self.km.is_alive)():
+                self.close()                      # the last report's kernel died
             if self.km is None:
                 self.km = _Manager(kernel_name=kit_kernel())
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET)])
+            client = NotebookClient(nb, km=self.km, kernel_name=KERNEL_NAME,
+                                    resources={"metadata": {"path": str(project_root())}})
             try:
-                NotebookClient(nb, km=self.km, kernel_name=KERNEL_NAME,
-                               resources={"metadata": {"path": str(project_root())}}).execute()
+                client.execute()
                 return self.km
             except Exception:
+                atexit.unregister(client._cleanup_kernel)   # nbclient leaves it on failure
                 self.close()
                 if attempt:
                     raise
@@ -167,7 +173,10 @@ class KeptKernel:
             live = getattr(km, "_live", None)
             if live is not None:
                 live.stop_channels()
-            run_sync(km.shutdown_kernel)(now=True)
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # a kernel that is already gone: nothing left to stop
+                pass
 
 
 def kit_kernel() -> str:
