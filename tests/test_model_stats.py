@@ -125,7 +125,8 @@ def test_headroom_filter_counters_the_ceiling():
         unfiltered.append(_row(estimate_effects(c, d.activity, headroom=WIDE),
                                "posts", "insights")["estimate"])
     f, u = np.mean(filtered), np.mean(unfiltered)
-    print(f"\nceiling (Tier B, 8 seeds): headroom-filtered {f:.3f}, all weeks {u:.3f}, truth {BETA}")
+    print(f"\nceiling (Tier B, 8 seeds): headroom-filtered {f:.3f}, all weeks {u:.3f}, "
+          f"truth {BETA}")
     assert abs(f - BETA) / BETA < 0.15
     assert abs(u - BETA) > abs(f - BETA)
 
@@ -203,7 +204,8 @@ def test_advice_is_ranked_capped_and_only_from_clear_findings():
     assert list(adv["pillar"]) == ["people", "insights"]   # brand has < 1 point of room
     assert list(adv["rank"]) == [1, 2]
     assert adv["extra_per_week"].iloc[0] == 2               # IQR of weekly posts
-    assert adv["sentence"].iloc[0].startswith("2 more posts a week (2 posts → 4 posts) goes with about +0.4")
+    assert adv["sentence"].iloc[0].startswith(
+        "2 more posts a week (2 posts → 4 posts) goes with about +0.4")
     assert "not a guarantee" in adv["sentence"].iloc[0]
     assert advise(eff.assign(verdict="unclear"), snaps, act).empty
 

@@ -83,7 +83,8 @@ def test_config_paths_are_relative_to_the_configs_folder(project, tmp_path, monk
     (cfgdir / "r.yml").write_text(
         "reports:\n  - name: m\n"
         f"    notebook: {os.path.relpath(nb, cfgdir)}\n"
-        f"    parameters: {{processed_dir: {os.path.relpath(project / 'data/processed', cfgdir)}}}\n")
+        "    parameters: {processed_dir: "
+        f"{os.path.relpath(project / 'data/processed', cfgdir)}}}\n")
     spec = load_config(cfgdir / "r.yml")[0]
     assert spec.notebook == nb.resolve()
     assert spec.parameters["processed_dir"] == str((project / "data" / "processed").resolve())

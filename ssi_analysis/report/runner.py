@@ -207,7 +207,8 @@ def _run_one(spec: ReportSpec, out: str, warm: bool = True) -> ReportStatus:
             except RuntimeError as exc:
                 # parallel kernels can race for a TCP port ("Kernel died before replying");
                 # starting the kernel again is safe: nothing was executed or written
-                if "Kernel died" not in str(exc) or attempt == 2:
+                # (a kernel that died running the report is that report's failure: no retry)
+                if "Kernel died before replying" not in str(exc) or attempt == 2:
                     raise
                 time.sleep(0.5 + attempt)
         page = to_html(nb, title=spec.title)

@@ -23,7 +23,8 @@ def _csv(header: list[str], rows: list[list[str]], preamble: str = "") -> str:
     return preamble + buf.getvalue()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shares=st.lists(st.tuples(WHEN, st.booleans()), max_size=6),
        comments=st.lists(WHEN, max_size=6), reactions=st.lists(WHEN, max_size=6),
        connections=st.lists(WHEN, max_size=5),

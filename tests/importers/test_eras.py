@@ -129,7 +129,8 @@ def test_the_long_activity_form(tmp_path):
     act = load_activity(FORMATS / "activity_long")
     assert _totals(act) == {"comments": 3, "invitations_sent": 5, "posts": 2, "reactions": 7}
     posts = act.coverage.set_index("activity").loc["posts"]
-    assert (posts["start"], posts["end"]) == (pd.Timestamp("2025-07-01"), pd.Timestamp("2025-07-04"))
+    assert (posts["start"], posts["end"]) == (pd.Timestamp("2025-07-01"),
+                                              pd.Timestamp("2025-07-04"))
     shutil.copy(FORMATS / "activity_long" / "activity.csv", tmp_path / "a.csv")
     with (tmp_path / "a.csv").open("a") as fh:
         fh.write("me,2025-07-06,juggling,2\n")

@@ -127,7 +127,8 @@ def test_basic_export_without_shares_leaves_posts_unknown(tmp_path):
     folder = _export(tmp_path, {"Connections.csv": "First Name,Last Name,URL,Email Address,"
                                                    "Company,Position,Connected On\n"
                                                    "A,B,u,,C,P,02 Jan 2026\n",
-                                "Shares.csv": "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl\n"},
+                                "Shares.csv":
+                                    "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl\n"},
                      name="Basic_LinkedInDataExport_03-09-2026")
     cov = activity_coverage(load_activity(folder)).set_index("activity")
     assert "connections" in cov.index and "posts" in cov.index   # header-only: tracked, zero
@@ -156,7 +157,8 @@ def test_messages_owner_from_profile_drafts_and_sponsored(tmp_path):
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
     folder = _export(tmp_path, {"messages.csv": hdr + buf.getvalue(),
-                                "Profile.csv": "First Name,Last Name,Headline\nAvery,Placeholder,x\n"})
+                                "Profile.csv":
+                                    "First Name,Last Name,Headline\nAvery,Placeholder,x\n"})
     act = load_activity(folder)
     assert act[["date", "activity", "count"]].to_dict("records") == [
         {"date": pd.Timestamp("2026-01-01"), "activity": "messages_sent", "count": 1}]

@@ -99,7 +99,8 @@ def test_json_without_date_is_refused(tmp_path):
         load_snapshots(tmp_path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.binary(max_size=300))
 def test_json_parser_raises_only_data_error(tmp_path, body):
     f = tmp_path / "salesApiSsi_2026-01-01.json"

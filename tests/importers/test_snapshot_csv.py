@@ -68,7 +68,8 @@ def test_bad_csv_names_file_row_column(tmp_path, content, expected):
 _cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(_cells, min_size=6, max_size=6), max_size=5),
        sep=st.sampled_from([",", ";", "\t"]))
 def test_snapshot_csv_parser_raises_only_data_error(tmp_path, rows, sep):
