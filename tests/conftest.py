@@ -78,3 +78,21 @@ def sample_site(tmp_path_factory) -> Path:
     statuses = run_reports(cfg, root / "reports", progress=False)
     assert [s.status for s in statuses] == ["ok", "ok"], statuses
     return root
+
+
+@pytest.fixture(scope="session")
+def team_site(tmp_path_factory) -> Path:
+    """The bundled team ingested into ``p/`` and its team report written to ``site/``
+    (run date 2026-11-01, pseudonym salt ``test-salt``)."""
+    from ssi_analysis.pipeline import ingest
+    from ssi_analysis.report import run_reports
+
+    root = tmp_path_factory.mktemp("team")
+    ingest([paths.SAMPLE_DIR / "team"], root / "p")
+    cfg = root / "t.yml"
+    cfg.write_text("reports:\n  - name: team\n    notebook: notebooks/team_report.ipynb\n"
+                   f"    parameters: {{processed_dir: {root / 'p'}, run_date: '2026-11-01', "
+                   "pseudonym_salt: test-salt}\n")
+    st = run_reports(cfg, root / "site", progress=False)
+    assert [s.status for s in st] == ["ok"], st[0].message
+    return root

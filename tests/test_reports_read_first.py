@@ -11,14 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ssi_analysis import headline, paths, planner
+from ssi_analysis import headline, planner
 from ssi_analysis.numbers import decimals_for, per_action, signed, with_range
-from ssi_analysis.pipeline import ingest
 from ssi_analysis.report import run_reports
 from ssi_analysis.report.config import load_config
 from ssi_analysis.report.runner import fingerprint, freshness_verdict, with_run_date
-
-TEAM = paths.SAMPLE_DIR / "team"
 
 
 def _snaps(dates, ssi=40.0):
@@ -79,18 +76,6 @@ def test_a_report_becomes_stale_on_schedule_and_is_rerun(tmp_path, sample_proces
 
 
 # ----------------------------------------------------------------------- team privacy
-
-@pytest.fixture(scope="module")
-def team_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("team")
-    ingest([TEAM], root / "p")
-    cfg = root / "t.yml"
-    cfg.write_text("reports:\n  - name: team\n    notebook: notebooks/team_report.ipynb\n"
-                   f"    parameters: {{processed_dir: {root / 'p'}, run_date: '2026-11-01', "
-                   "pseudonym_salt: test-salt}\n")
-    st = run_reports(cfg, root / "site", progress=False)
-    assert [s.status for s in st] == ["ok"], st[0].message
-    return root
 
 
 def test_no_raw_seat_id_in_any_file_beside_the_team_report(team_site):

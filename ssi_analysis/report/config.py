@@ -269,6 +269,27 @@ def read_notebook(notebook: str | os.PathLike[str]) -> nbformat.NotebookNode:
     return nb
 
 
+_NO_DEFAULT = object()
+
+
+def _declared(notebook: str | os.PathLike[str]) -> dict[str, object]:
+    """Parse the one ``parameters`` cell: name → literal default (``_NO_DEFAULT`` if none)."""
+    nb = read_notebook(notebook)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise DataError(f"needs exactly one cell tagged 'parameters', found {len(cells)}",
+                        path=notebook)
+    out: dict[str, object] = {}
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            out[node.target.id] = (ast.literal_eval(node.value) if node.value is not None
+                                   else _NO_DEFAULT)
+        elif isinstance(node, ast.Assign):
+            value = ast.literal_eval(node.value)
+            out.update({t.id: value for t in node.targets if isinstance(t, ast.Name)})
+    return out
+
+
 def notebook_defaults(notebook: str | os.PathLike[str]) -> dict:
     """Return the default values declared in a notebook's ``parameters`` cell.
 
@@ -280,22 +301,9 @@ def notebook_defaults(notebook: str | os.PathLike[str]) -> dict:
     Returns
     -------
     dict
-        Parameter name → literal default.
+        Parameter name → literal default (names declared without a value are left out).
     """
-    nb = read_notebook(notebook)
-    out = {}
-    for cell in nb.cells:
-        if "parameters" not in cell.get("metadata", {}).get("tags", []):
-            continue
-        for node in ast.parse(cell.source).body:
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
-                    and node.value is not None:
-                out[node.target.id] = ast.literal_eval(node.value)
-            elif isinstance(node, ast.Assign):
-                for t in node.targets:
-                    if isinstance(t, ast.Name):
-                        out[t.id] = ast.literal_eval(node.value)
-    return out
+    return {k: v for k, v in _declared(notebook).items() if v is not _NO_DEFAULT}
 
 
 def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, type | None]:
@@ -309,21 +317,12 @@ def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, type | No
     Returns
     -------
     dict of str to type or None
-        Parameter name → type of its default value.
+        Parameter name → type of its default value (None when it has none, or it is None).
+
+    Raises
+    ------
+    DataError
+        When the notebook has no cell tagged ``parameters``, or several.
     """
-    nb = read_notebook(notebook)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise DataError(f"needs exactly one cell tagged 'parameters', found {len(cells)}",
-                        path=notebook)
-    out: dict[str, type | None] = {}
-    for node in ast.parse(cells[0].source).body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            value = ast.literal_eval(node.value) if node.value is not None else None
-            out[node.target.id] = type(value) if value is not None else None
-        elif isinstance(node, ast.Assign):
-            value = ast.literal_eval(node.value)
-            for t in node.targets:
-                if isinstance(t, ast.Name):
-                    out[t.id] = type(value) if value is not None else None
-    return out
+    return {k: None if v is _NO_DEFAULT or v is None else type(v)
+            for k, v in _declared(notebook).items()}
