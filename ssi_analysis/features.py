@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .arrays import gshift, in_member_order
+from .memory import reuses_memory
 from .schema import PILLARS
 from .tables import activity_parts, snapshot_frame
 
@@ -298,6 +299,7 @@ def window_counts(
     return out
 
 
+@reuses_memory
 def align(
     snapshots: pd.DataFrame,
     activity: pd.DataFrame,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..arrays import NS_PER_DAY
+from ..memory import give_back, reuses_memory
 from ..schema import LOG_COLUMNS, PILLARS, SNAPSHOT_CORE, snapshot_columns
 from ..tables import snapshot_frame
 from . import rules
@@ -74,6 +75,7 @@ def _finish_log(logs: list[pd.DataFrame]) -> pd.DataFrame:
                            ).reset_index(drop=True)
 
 
+@reuses_memory
 def clean_snapshots(
     snapshots: pd.DataFrame,
     *,
@@ -171,18 +173,27 @@ def clean_snapshots(
     logs: list[pd.DataFrame] = []
     as_of_ts = (pd.Timestamp(as_of).normalize() if as_of is not None
                 else pd.Timestamp.now("UTC").tz_localize(None).normalize() + pd.Timedelta(days=1))
+    # each rule reuses its freed temporaries; between rules they are given back, so the
+    # peak is the largest rule's, not the sum of all (see ssi_analysis.memory)
     df = rules.dated(df, as_of_ts, logs)
     df = rules.failed_captures(df, logs)
     df = rules.out_of_bounds(df, logs)
     df = rules.missing_pillar(df, logs)
     df = rules.sums(df, logs, sum_tolerance=sum_tolerance,
                     integer_sum_tolerance=integer_sum_tolerance)
+    give_back()
     d = rules.duplicates(df, logs)
+    del df                       # the rows before deduplication (d.df holds what is kept)
+    give_back()
     gaps, step = rules.gaps(d, logs, min_gap_days=min_gap_days)
+    give_back()
     rules.jumps(d, step, logs, max_daily_jump=max_daily_jump, max_weekly_jump=max_weekly_jump)
+    del step
+    give_back()
     rules.breaks(d, logs, level_shift=level_shift, shift_window=shift_window,
                  formula_min_members=formula_min_members, formula_min_share=formula_min_share,
                  formula_min_points=formula_min_points, formula_min_z=formula_min_z)
+    give_back()
     rules.peer_group_change(d, logs)
     rules.annotations(annotations, d.df, logs)
     cols = [*snapshot_columns(d.df.columns), "precision"]

@@ -203,11 +203,15 @@ def failed_captures(df: pd.DataFrame, logs: list) -> pd.DataFrame:
     """``failed_capture``: drop snapshots of empty pages (all pillars 0, or total 0 alone).
 
     A snapshot whose four pillars are all 0, whatever its total says, or whose total is 0
-    with the pillars missing: a tracker saved an empty or logged-out page.
+    with the pillars missing: a tracker saved an empty or logged-out page. One pillar at a
+    time (no (rows, 4) block).
     """
-    pill = df[list(PILLARS)].to_numpy(float)
-    zeros = (pill == 0).all(axis=1)
-    empty = np.isnan(pill).all(axis=1) & (df["ssi"].to_numpy(float) == 0)
+    zeros = np.ones(len(df), dtype=bool)
+    empty = df["ssi"].to_numpy(float) == 0
+    for p in PILLARS:
+        v = df[p].to_numpy(float)
+        zeros &= v == 0
+        empty &= np.isnan(v)
     failed = zeros | empty
     logs += _log_rows(df, failed, "failed_capture", "dropped",
                       "every score is 0 (a failed capture, e.g. an empty or logged-out page)")
@@ -231,10 +235,12 @@ def out_of_bounds(df: pd.DataFrame, logs: list) -> pd.DataFrame:
 
 def missing_pillar(df: pd.DataFrame, logs: list) -> pd.DataFrame:
     """``missing_pillar``: drop rows without all four pillars."""
-    nopillar = df[list(PILLARS)].isna().any(axis=1)
+    nopillar = np.zeros(len(df), dtype=bool)
+    for p in PILLARS:
+        nopillar |= np.isnan(df[p].to_numpy(float))
     logs += _log_rows(df, nopillar, "missing_pillar", "dropped",
                       "not all four pillar scores are present")
-    return _keep(df, nopillar.to_numpy())
+    return _keep(df, nopillar)
 
 
 def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
@@ -246,14 +252,19 @@ def sums(df: pd.DataFrame, logs: list, *, sum_tolerance: float,
     member and file); a total that disagrees beyond the tolerance is flagged row by row.
     Adds ``precision``.
     """
-    pill = df[list(PILLARS)].to_numpy(float)
-    # the pillar sum in a fixed order (pandas' row sums depend on the frame's block layout)
-    psum = pd.Series(((pill[:, 0] + pill[:, 1]) + pill[:, 2]) + pill[:, 3], index=df.index)
+    # the pillar sum in a fixed order (pandas' row sums depend on the frame's block layout),
+    # and whether all four are whole numbers: one pillar at a time, no (rows, 4) block
+    psum_arr = df[PILLARS[0]].to_numpy(float).copy()
+    lowp = is_whole(psum_arr)
+    for p in PILLARS[1:]:
+        v = df[p].to_numpy(float)
+        psum_arr += v
+        lowp &= is_whole(v)
+    psum = pd.Series(psum_arr, index=df.index)
     derive = df["ssi"].isna()
     logs += _log_rows(df, derive, "ssi_derived", "corrected", "SSI missing; sum of pillars used")
     ssi = df["ssi"].where(~derive, psum.round(4)) if derive.any() else df["ssi"]
     integer_ssi = is_whole(ssi.to_numpy(float))
-    lowp = is_whole(pill).all(axis=1)
     diff = (ssi - psum).abs()
     rounded = integer_ssi & ~lowp & (diff <= integer_sum_tolerance + 1e-9).to_numpy() & \
         (diff > 1e-9).to_numpy()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, NoDataFoundError
+from ..memory import reuses_memory
 from ..schema import ACTIVITY_COLUMNS, snapshot_columns
 from ..tables import (
     ActivityTable,
@@ -78,6 +79,7 @@ def _combine_snapshots(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return order_snapshots(df[snapshot_columns(df.columns)])
 
 
+@reuses_memory
 def load_snapshots(*paths: PathLike, member_id: str | None = None,
                    tz: str = "UTC") -> SnapshotTable:
     """Load SSI snapshots from any supported source into the canonical table.
@@ -150,6 +152,7 @@ def _activity_part(source: Source, member: str) -> ActivityPart | None:
     return None if fmt is None else fmt.activity(peek, member)
 
 
+@reuses_memory
 def load_activity(*paths: PathLike, member_id: str | None = None, tz: str = "UTC",
                   owner: str | None = None) -> ActivityTable:
     """Load activity counts from LinkedIn data exports, Sales Navigator reports and CSVs.

@@ -16,6 +16,7 @@ import pandas as pd
 from ..arrays import run_starts
 from ..errors import InsufficientDataError
 from ..features import check_freq
+from ..memory import reuses_memory
 from ..schema import ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
 from .inference import ClusterFit, Estimate, MemberOLS, fcr_level, mde, shrink
 from .linalg import (
@@ -413,6 +414,7 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
     return fits, acts
 
 
+@reuses_memory
 def estimate_effects(
     snapshots: pd.DataFrame,
     activity: pd.DataFrame,
