@@ -17,7 +17,7 @@ from ..arrays import run_starts
 from ..errors import InsufficientDataError
 from ..features import check_freq
 from ..memory import reuses_memory
-from ..schema import ACTIVITY_LABELS, NOT_MODELLED, PILLAR_LABELS, PILLARS
+from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
 from .inference import ClusterFit, Estimate, MemberOLS, fcr_level, mde, shrink
 from .linalg import (
     combine_random_effects,
@@ -25,7 +25,7 @@ from .linalg import (
     members_varying,
     within_two_way,
 )
-from .panel import drop_breaks, missing_share, order_activities, prepare_panel
+from .panel import drop_breaks, missing_share, panel_activities, prepare_panel
 
 #: Fewest usable period changes (per member) before any modelling is attempted.
 MIN_CHANGES = 26
@@ -383,9 +383,7 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
     if panel is None:
         panel, acts = prepare_panel(snapshots, activity, freq, max_lag, coverage)
     else:   # aligned once by the caller (features.align with the same freq and lags)
-        acts = order_activities({c.rsplit("_l", 1)[0] for c in panel.columns
-                                  if c.rsplit("_l", 1)[-1].isdigit() and "_l" in c}
-                                 - set(NOT_MODELLED))
+        acts = panel_activities(panel)
         if any(f"{a}_l{max_lag}" not in panel for a in acts):
             raise ValueError(f"the panel was aligned with fewer than {max_lag} lags")
     panel, n_breaks = drop_breaks(panel, breaks)
@@ -564,6 +562,7 @@ def lag_profile(
     winsorize: float | None = None,
     coverage: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
+    panel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return each lag's coefficient of the effects model.
 
@@ -573,6 +572,9 @@ def lag_profile(
         As in :func:`estimate_effects`.
     max_lag : int, default 3
         Largest lag.
+    panel : pandas.DataFrame, optional
+        The panel already aligned with ``freq`` and at least ``max_lag`` lags (e.g. by
+        :class:`ssi_analysis.model.panel.Panels`), instead of aligning again.
 
     Returns
     -------
@@ -581,7 +583,7 @@ def lag_profile(
         estimable activity x pillar pairs.
     """
     fits, acts = _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage,
-                          winsorize, breaks)
+                          winsorize, breaks, panel)
     rows = []
     for fit in fits:
         for a, lags in fit.lags.items():

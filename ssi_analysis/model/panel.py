@@ -31,6 +31,68 @@ def prepare_panel(snapshots, activity, freq, max_lag, coverage):
     return panel, acts
 
 
+def _lag(column: str) -> int | None:
+    """Return the lag of an activity column ``<activity>_l<k>``, or None for other columns."""
+    name, _, k = column.rpartition("_l")
+    return int(k) if name and k.isdigit() else None
+
+
+def panel_activities(panel: pd.DataFrame) -> list[str]:
+    """Return the modelled activities of an aligned panel (from its ``<activity>_l<k>`` columns)."""
+    return order_activities({c.rpartition("_l")[0] for c in panel.columns
+                             if _lag(c) is not None} - set(NOT_MODELLED))
+
+
+class Panels:
+    """One member's (or team's) panels, aligned once per period for every model of a report.
+
+    The effects model, the lag profile, the persistence trace and the prediction check
+    each need the panel with their own number of lags. A panel aligned with more lags has
+    the same rows, and the same values in the smaller lags' columns (sums of whole counts
+    are exact), as one aligned with fewer: :meth:`get` aligns once per period with
+    ``max_lag`` lags and hands each model that panel without the columns it did not ask
+    for.
+
+    Parameters
+    ----------
+    snapshots, activity, coverage
+        As for :func:`ssi_analysis.estimate_effects`.
+    max_lag : int
+        The most lags any caller asks for (more are aligned separately).
+    """
+
+    def __init__(self, snapshots, activity, coverage=None, *, max_lag: int = 8):
+        self._data = (snapshots, activity, coverage)
+        self.max_lag = max_lag
+        self._made: dict[str, pd.DataFrame] = {}
+
+    def get(self, freq: str, max_lag: int) -> pd.DataFrame:
+        """Return the panel for period ``freq`` with lags ``0..max_lag``.
+
+        Parameters
+        ----------
+        freq : {"W", "M"}
+            Period of the changes.
+        max_lag : int
+            Largest lag.
+
+        Returns
+        -------
+        pandas.DataFrame
+            As :func:`ssi_analysis.features.align` with these arguments.
+        """
+        snapshots, activity, coverage = self._data
+        freq = check_freq(freq)
+        if max_lag > self.max_lag:
+            return prepare_panel(snapshots, activity, freq, max_lag, coverage)[0]
+        if freq not in self._made:
+            self._made[freq] = prepare_panel(snapshots, activity, freq, self.max_lag,
+                                             coverage)[0]
+        panel = self._made[freq]
+        extra = [c for c in panel.columns if (_lag(c) or 0) > max_lag]
+        return panel.drop(columns=extra) if extra else panel
+
+
 def drop_breaks(panel: pd.DataFrame, breaks: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
     """Mark intervals that contain a break (level shift, formula change) as unusable.
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..schema import NOT_MODELLED
 from .inference import MemberOLS
-from .panel import drop_breaks, order_activities, prepare_panel
+from .panel import drop_breaks, order_activities, panel_activities, prepare_panel
 
 #: Weeks a fit needs per coefficient.
 OBS_PER_COEF = 5
@@ -37,8 +37,8 @@ def _fit(panel: pd.DataFrame, activity: str, pillar: str, controls: list[str], l
 
 
 def persistence(snapshots, activity, pairs, *, max_lag: int = 8, alpha: float = 0.10,
-                headroom: tuple[float, float] = (1.0, 24.0), coverage=None, breaks=None
-                ) -> pd.DataFrame:
+                headroom: tuple[float, float] = (1.0, 24.0), coverage=None, breaks=None,
+                panel: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tell, for each ``(activity, pillar)`` pair, whether its association fades.
 
     Parameters
@@ -53,6 +53,9 @@ def persistence(snapshots, activity, pairs, *, max_lag: int = 8, alpha: float = 
         ``1 - alpha`` intervals.
     headroom, coverage, breaks
         As in :func:`~ssi_analysis.model.effects.estimate_effects`.
+    panel : pandas.DataFrame, optional
+        The weekly panel already aligned with at least ``max_lag`` lags (e.g. by
+        :class:`~ssi_analysis.model.panel.Panels`), instead of aligning again.
 
     Returns
     -------
@@ -66,7 +69,10 @@ def persistence(snapshots, activity, pairs, *, max_lag: int = 8, alpha: float = 
     rows = []
     if not pairs:
         return pd.DataFrame(columns=list(PERSISTENCE_COLUMNS))
-    panel, acts = prepare_panel(snapshots, activity, "W", max_lag, coverage)
+    if panel is None:
+        panel, acts = prepare_panel(snapshots, activity, "W", max_lag, coverage)
+    else:
+        acts = panel_activities(panel)
     panel, _ = drop_breaks(panel, breaks)
     acts = order_activities(set(acts) - set(NOT_MODELLED))
     for a, p in pairs:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import PILLARS
-from .panel import drop_breaks, prepare_panel
+from .panel import drop_breaks, panel_activities, prepare_panel
 
 #: Ridge penalties tried (on standardised activity), chosen by leave-one-out error.
 ALPHAS = np.logspace(-3, 3, 13)
@@ -66,6 +66,7 @@ def predictive_check(
     headroom: tuple[float, float] = (1.0, 24.0),
     coverage: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
+    panel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Predict each pillar's change out of sample from activity, against the usual change.
 
@@ -83,6 +84,9 @@ def predictive_check(
         Number of test blocks and their length in periods.
     min_periods : int, default 52
         Fewest usable periods (per pillar) for the check; fewer gives no rows.
+    panel : pandas.DataFrame, optional
+        The panel already aligned with ``freq`` and at least ``max_lag`` lags (e.g. by
+        :class:`~ssi_analysis.model.panel.Panels`), instead of aligning again.
 
     Returns
     -------
@@ -90,7 +94,10 @@ def predictive_check(
         One row per predicted period: ``pillar, fold, member_id, period, date, observed,
         predicted, baseline``. See :func:`predictive_skill` for the summary.
     """
-    panel, acts = prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    if panel is None:
+        panel, acts = prepare_panel(snapshots, activity, freq, max_lag, coverage)
+    else:
+        acts = panel_activities(panel)
     panel, _ = drop_breaks(panel, breaks)
     out = []
     for p in PILLARS:

@@ -17,6 +17,7 @@ from .. import advice as adv
 from .. import headline, planner, plots, summary, wording
 from ..display import Box, Chart, Table, Text, View
 from ..errors import InsufficientDataError
+from ..model.panel import Panels
 from ..model.persistence import persistence
 from ..schema import ACTIVITY_LABELS, PILLAR_LABELS, PILLARS
 from ..store import Processed
@@ -40,6 +41,7 @@ class MemberReport:
     lasting: pd.DataFrame
     weekly: pd.DataFrame
     baseline: dict = field(default_factory=dict)
+    panels: Panels | None = None
 
     @property
     def snapshots(self) -> pd.DataFrame:
@@ -82,12 +84,17 @@ def member_report(data: Processed, *, freq: str = "W", max_lag: int = 1, alpha: 
               "stale_days": stale_days, **params}
     fresh = headline.freshness(data.snapshots, run_date=run_date, stale_days=stale_days)
     prog = headline.progress(data.snapshots, data.coverage, run_date=run_date)
-    effects, reason = (summary.effects_or_reason(data, freq=freq, max_lag=max_lag, alpha=alpha)
+    # the effects model, persistence, lag profile and prediction check share one panel
+    # per period, aligned once with the most lags any of them uses
+    panels = Panels(data.snapshots, data.activity, data.coverage, max_lag=max(8, max_lag))
+    effects, reason = (summary.effects_or_reason(data, freq=freq, max_lag=max_lag, alpha=alpha,
+                                                 panel=panels.get(freq, max_lag))
                        if not data.coverage.empty else (None, ""))
     pairs = [(a, p) for a, p in summary.likely_pairs(effects) if "+" not in a]
     try:
         lasting = persistence(data.snapshots, data.activity, pairs, coverage=data.coverage,
-                              breaks=summary.breaks(data.log)) if pairs else pd.DataFrame()
+                              breaks=summary.breaks(data.log),
+                              panel=panels.get("W", 8)) if pairs else pd.DataFrame()
     except InsufficientDataError:
         lasting = pd.DataFrame()
     weak = headline.weakest_pillar(data.snapshots.sort_values("date").iloc[-1])
@@ -97,7 +104,7 @@ def member_report(data: Processed, *, freq: str = "W", max_lag: int = 1, alpha: 
     acts = [a for a in weekly.columns] if len(weekly) else []
     baseline = {a: adv.typical_week(data.activity, a) for a in acts}
     return MemberReport(data, params, fresh, prog, effects, reason, advice, lasting, weekly,
-                        baseline)
+                        baseline, panels)
 
 
 def next_steps(r: MemberReport) -> list[str]:
@@ -244,6 +251,11 @@ def _verdict_counts(effects: pd.DataFrame) -> str:
     return ", ".join(f"{n} {v}" for v, n in c.items())
 
 
+def _panel(r: MemberReport, freq: str, max_lag: int) -> pd.DataFrame | None:
+    """Return the report's shared panel with ``max_lag`` lags (None: the model aligns)."""
+    return r.panels.get(freq, max_lag) if r.panels is not None else None
+
+
 def timing_view(r: MemberReport) -> View:
     """When the association shows (lags) and whether activity predicts later weeks."""
     pairs = summary.likely_pairs(r.effects)
@@ -251,7 +263,8 @@ def timing_view(r: MemberReport) -> View:
         return View().add(Text("Shown once at least one activity has a clear association with "
                                "a pillar.", kind="note"))
     data, freq, alpha = r.data, r.params["freq"], r.params["alpha"]
-    profile = summary.lag_profile_or_empty(data, freq=freq, max_lag=3, alpha=alpha)
+    profile = summary.lag_profile_or_empty(data, freq=freq, max_lag=3, alpha=alpha,
+                                           panel=_panel(r, freq, 3))
     v = View()
     drawn = [(a, p) for a, p in pairs if ((profile["activity"] == a)
                                           & (profile["pillar"] == p)).any()]
@@ -260,7 +273,8 @@ def timing_view(r: MemberReport) -> View:
         plots.plot_lag_profile(profile, drawn, ax=ax)
         v.add(Chart(fig, alt="Effect of each clear activity–pillar pair by weeks after the "
                              "activity, with ranges."))
-    pred, skill = summary.prediction(data, freq=freq, max_lag=r.params["max_lag"])
+    pred, skill = summary.prediction(data, freq=freq, max_lag=r.params["max_lag"],
+                                     panel=_panel(r, freq, r.params["max_lag"]))
     v.add(Text(wording.skill_sentences(skill)))
     v.add(Chart(plots.prediction_figure(pred, skill), alt="Observed and predicted weekly "
                 "changes of each pillar on weeks the model had not seen.",
