@@ -6,8 +6,10 @@ to the system when freed, so the next temporary of the same size starts from new
 that the kernel must fault in and zero: at 10,000 members the cleaner spent about a third
 of its time there (kernel time, not computing). :func:`reused_memory` lets the stage keep
 and reuse its freed blocks (large blocks from the heap, no trimming), and when the
-outermost stage ends restores glibc's defaults and gives the free memory back
-(``malloc_trim``), so a notebook kernel does not keep it.
+outermost stage ends gives the free memory back (``malloc_trim``), so a notebook kernel
+does not keep it, and restores glibc's usual behaviour. (Once a threshold is set glibc
+stops adjusting its thresholds by itself, so the ones it settles on after large blocks
+have been freed are set: blocks above 32 MB mapped, the heap trimmed above 64 MB.)
 
 It changes nothing but where memory comes from: results are the same bit for bit. On
 systems without glibc (macOS, Windows, musl) it does nothing.
@@ -26,10 +28,14 @@ from typing import TypeVar
 
 # mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
 _M_MMAP_MAX = -4
-# glibc's defaults, restored when the outermost stage ends
-_DEFAULT_TRIM_THRESHOLD = 128 * 1024
+# restored when the outermost stage ends: glibc's default number of mappings, and the
+# thresholds its own adjustment reaches once large blocks have been freed (the largest
+# mapping threshold, DEFAULT_MMAP_THRESHOLD_MAX, and twice that for trimming)
 _DEFAULT_MMAP_MAX = 65536
+_MMAP_THRESHOLD = 4 * 1024 * 1024 * ctypes.sizeof(ctypes.c_long)
+_TRIM_THRESHOLD = 2 * _MMAP_THRESHOLD
 _KEEP_ALL = 2**31 - 1                   # largest trim threshold mallopt takes (an int)
 
 _lock = threading.Lock()
@@ -78,7 +84,8 @@ def reused_memory() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 libc.mallopt(_M_MMAP_MAX, _DEFAULT_MMAP_MAX)
-                libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_TRIM_THRESHOLD)
+                libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+                libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
                 libc.malloc_trim(0)
 
 
