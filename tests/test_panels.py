@@ -53,7 +53,7 @@ def test_a_panel_with_more_lags_gives_each_model_exactly_its_own_panel(
         shared = panels.get(freq, k)
         own, acts = prepare_panel(snaps, counts, freq, k, coverage)
         pd.testing.assert_frame_equal(shared, own, check_exact=True)
-        assert panel_activities(shared) == acts
+        assert panel_activities(shared, k) == acts
 
 
 def test_more_lags_than_the_shared_panel_are_aligned_on_their_own():
@@ -95,3 +95,20 @@ def sample_processed(tmp_path_factory):
     ingest([root / "data" / "raw" / "sample" / "member"], out_dir=out, tz="Europe/Berlin",
            as_of="2026-11-01")
     return store.load_processed(out, member_id="me")
+
+
+def test_a_panel_with_too_few_lags_is_refused_by_every_model():
+    from ssi_analysis.model.effects import estimate_effects
+    from ssi_analysis.model.persistence import persistence
+    from ssi_analysis.model.predictive import predictive_check
+
+    snaps, counts, coverage = _data([("a", d) for d in range(0, 400, 7)],
+                                    [("a", d, "posts", 1) for d in range(0, 400, 3)],
+                                    [(-100, 600)])
+    short = Panels(snaps, counts, coverage, max_lag=1).get("W", 1)
+    with pytest.raises(ValueError, match="fewer than 3 lags"):
+        estimate_effects(snaps, counts, coverage=coverage, max_lag=3, panel=short)
+    with pytest.raises(ValueError, match="fewer than 8 lags"):
+        persistence(snaps, counts, [("posts", "brand")], coverage=coverage, panel=short)
+    with pytest.raises(ValueError, match="fewer than 2 lags"):
+        predictive_check(snaps, counts, coverage=coverage, max_lag=2, panel=short)

@@ -383,9 +383,7 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
     if panel is None:
         panel, acts = prepare_panel(snapshots, activity, freq, max_lag, coverage)
     else:   # aligned once by the caller (features.align with the same freq and lags)
-        acts = panel_activities(panel)
-        if any(f"{a}_l{max_lag}" not in panel for a in acts):
-            raise ValueError(f"the panel was aligned with fewer than {max_lag} lags")
+        acts = panel_activities(panel, max_lag)
     panel, n_breaks = drop_breaks(panel, breaks)
     missing = missing_share(panel, freq)
     usable = panel[panel["usable"]]

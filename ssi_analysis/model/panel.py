@@ -37,10 +37,32 @@ def _lag(column: str) -> int | None:
     return int(k) if name and k.isdigit() else None
 
 
-def panel_activities(panel: pd.DataFrame) -> list[str]:
-    """Return the modelled activities of an aligned panel (from its ``<activity>_l<k>`` columns)."""
-    return order_activities({c.rpartition("_l")[0] for c in panel.columns
+def panel_activities(panel: pd.DataFrame, max_lag: int) -> list[str]:
+    """Return the modelled activities of a panel a caller aligned, checking its lags.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Output of :func:`ssi_analysis.features.align` (or :meth:`Panels.get`).
+    max_lag : int
+        The lags the model uses: every activity needs ``<activity>_l0`` to
+        ``<activity>_l<max_lag>``.
+
+    Returns
+    -------
+    list of str
+        The activities (from the ``<activity>_l<k>`` columns), in the canonical order.
+
+    Raises
+    ------
+    ValueError
+        When the panel was aligned with fewer lags.
+    """
+    acts = order_activities({c.rpartition("_l")[0] for c in panel.columns
                              if _lag(c) is not None} - set(NOT_MODELLED))
+    if any(f"{a}_l{max_lag}" not in panel for a in acts):
+        raise ValueError(f"the panel was aligned with fewer than {max_lag} lags")
+    return acts
 
 
 class Panels:

@@ -72,7 +72,7 @@ def persistence(snapshots, activity, pairs, *, max_lag: int = 8, alpha: float = 
     if panel is None:
         panel, acts = prepare_panel(snapshots, activity, "W", max_lag, coverage)
     else:
-        acts = panel_activities(panel)
+        acts = panel_activities(panel, max_lag)
     panel, _ = drop_breaks(panel, breaks)
     acts = order_activities(set(acts) - set(NOT_MODELLED))
     for a, p in pairs:

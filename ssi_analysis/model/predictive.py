@@ -97,7 +97,7 @@ def predictive_check(
     if panel is None:
         panel, acts = prepare_panel(snapshots, activity, freq, max_lag, coverage)
     else:
-        acts = panel_activities(panel)
+        acts = panel_activities(panel, max_lag)
     panel, _ = drop_breaks(panel, breaks)
     out = []
     for p in PILLARS:

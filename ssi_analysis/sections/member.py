@@ -27,6 +27,12 @@ MIN_POSTS_FOR_HOURS = 10
 """Fewest posts before the weekday × time-of-day chart is drawn."""
 
 
+#: Weeks the persistence trace follows an association, and lags in the timing section's
+#: lag profile (the report's shared panel is aligned with the most of these).
+LASTING_WEEKS = 8
+PROFILE_LAGS = 3
+
+
 @dataclass
 class MemberReport:
     """Everything the member report shows, computed once from the processed data."""
@@ -86,15 +92,16 @@ def member_report(data: Processed, *, freq: str = "W", max_lag: int = 1, alpha: 
     prog = headline.progress(data.snapshots, data.coverage, run_date=run_date)
     # the effects model, persistence, lag profile and prediction check share one panel
     # per period, aligned once with the most lags any of them uses
-    panels = Panels(data.snapshots, data.activity, data.coverage, max_lag=max(8, max_lag))
+    panels = Panels(data.snapshots, data.activity, data.coverage,
+                    max_lag=max(LASTING_WEEKS, PROFILE_LAGS, max_lag))
     effects, reason = (summary.effects_or_reason(data, freq=freq, max_lag=max_lag, alpha=alpha,
                                                  panel=panels.get(freq, max_lag))
                        if not data.coverage.empty else (None, ""))
     pairs = [(a, p) for a, p in summary.likely_pairs(effects) if "+" not in a]
     try:
         lasting = persistence(data.snapshots, data.activity, pairs, coverage=data.coverage,
-                              breaks=summary.breaks(data.log),
-                              panel=panels.get("W", 8)) if pairs else pd.DataFrame()
+                              breaks=summary.breaks(data.log), max_lag=LASTING_WEEKS,
+                              panel=panels.get("W", LASTING_WEEKS)) if pairs else pd.DataFrame()
     except InsufficientDataError:
         lasting = pd.DataFrame()
     weak = headline.weakest_pillar(data.snapshots.sort_values("date").iloc[-1])
@@ -263,8 +270,8 @@ def timing_view(r: MemberReport) -> View:
         return View().add(Text("Shown once at least one activity has a clear association with "
                                "a pillar.", kind="note"))
     data, freq, alpha = r.data, r.params["freq"], r.params["alpha"]
-    profile = summary.lag_profile_or_empty(data, freq=freq, max_lag=3, alpha=alpha,
-                                           panel=_panel(r, freq, 3))
+    profile = summary.lag_profile_or_empty(data, freq=freq, max_lag=PROFILE_LAGS, alpha=alpha,
+                                           panel=_panel(r, freq, PROFILE_LAGS))
     v = View()
     drawn = [(a, p) for a, p in pairs if ((profile["activity"] == a)
                                           & (profile["pillar"] == p)).any()]
