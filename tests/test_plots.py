@@ -111,3 +111,66 @@ def test_team_figures_use_every_member_and_no_second_y_axis():
 
 def test_the_verdict_colours_are_not_pillar_colours():
     assert not set(plots.VERDICT_COLORS.values()) & set(plots.PALETTE.values())
+
+
+def _pixels(png: bytes):
+    import io
+
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(png))
+    return im.mode, np.asarray(im.convert("RGBA"))
+
+
+def _report_like_figure(**kw):
+    fig, axes = plots.new_figure(plots.WIDTH, 3.0, ncols=2, **kw)
+    for i, ax in enumerate(axes):
+        ax.plot(pd.date_range("2026-01-01", periods=60), np.arange(60) * (i + 1), label="x")
+        ax.set_title(f"Panel {i}")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    from ssi_analysis.plots.style import date_axis
+
+    date_axis(axes[0])
+    return fig
+
+
+def test_embedded_png_has_the_pixels_savefig_draws_and_is_deterministic():
+    """The one-draw path gives the pixels of Matplotlib's own savefig (layout included),
+    stored as RGB when opaque, the same bytes every time."""
+    import io
+
+    from ssi_analysis import display
+
+    ref = io.BytesIO()
+    fig = _report_like_figure()
+    display._freeze_date_ticks(fig)
+    fig.savefig(ref, format="png", dpi=display.DPI)
+    ours = display._png(_freeze(_report_like_figure()))
+    mode, pix = _pixels(ours)
+    assert mode == "RGB"
+    ref_mode, ref_pix = _pixels(ref.getvalue())
+    assert pix.shape == ref_pix.shape == (300, 540, 4)
+    assert (pix == ref_pix).all()
+    assert ours == display._png(_freeze(_report_like_figure()))
+
+
+def _freeze(fig):
+    from ssi_analysis.display import _freeze_date_ticks
+
+    _freeze_date_ticks(fig)
+    return fig
+
+
+def test_embedded_png_keeps_transparency_and_figures_without_layout_are_cropped():
+    from matplotlib.figure import Figure
+
+    from ssi_analysis import display
+
+    fig = _report_like_figure()
+    fig.patch.set_alpha(0.0)
+    mode, pix = _pixels(display._png(fig))
+    assert mode == "RGBA" and pix[..., 3].min() == 0
+    bare = Figure(figsize=(5, 3))                   # no layout engine: tight bounding box
+    bare.subplots().plot([0, 1], [0, 1])
+    _, pix = _pixels(display._png(bare))
+    assert pix.shape[0] < 300 and pix.shape[1] < 500
