@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from ssi_analysis import paths
+from ssi_analysis.kernel import GC_THRESHOLDS
 from ssi_analysis.report import load_config, notebook_parameters, run_reports
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -356,14 +357,15 @@ def test_coverage_view_shows_a_big_team_by_its_weakest_members():
 
 
 _PROBE = """\
-import json, os, warnings
+import gc, json, os, warnings
 import matplotlib
 import matplotlib.pyplot as plt
 seen = {"pid": os.getpid(), "leftover": "leftover" in globals(),
         "font": matplotlib.rcParams["font.size"], "env": os.environ.get("SSI_PROBE"),
-        "cwd": os.getcwd(), "figures": len(plt.get_fignums())}
+        "cwd": os.getcwd(), "figures": len(plt.get_fignums()), "gc": gc.get_threshold()}
 json.dump(seen, open(record, "w"))
 leftover = 1                                    # every change below must not leak
+gc.set_threshold(5, 5, 5)
 matplotlib.rcParams["font.size"] = 31
 os.environ["SSI_PROBE"] = "set"
 os.chdir("/")
@@ -409,6 +411,7 @@ def test_kept_kernels_give_byte_identical_reports_and_nothing_leaks(tmp_path):
             assert runs[mode][i]["leftover"] is False and runs[mode][i]["env"] is None
             assert runs[mode][i]["figures"] == 0 and runs[mode][i]["font"] != 31
             assert runs[mode][i]["cwd"] == str(paths.project_root())
+            assert tuple(runs[mode][i]["gc"]) == GC_THRESHOLDS      # the report kernel's
         site.rename(tmp_path / mode)
     assert runs["kept"][0]["pid"] == runs["kept"][1]["pid"]       # one kernel, reused
     assert runs["fresh"][0]["pid"] != runs["fresh"][1]["pid"]
@@ -440,3 +443,36 @@ def test_a_report_that_kills_its_kernel_fails_alone_and_quietly(tmp_path):
     assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr, r.stderr
     assert (tmp_path / "site" / "after.html").exists()
     assert json.loads((tmp_path / "after.json").read_text())["leftover"] is False
+
+
+def test_a_new_kernel_is_stopped_at_once_when_its_notebook_is_done(tmp_path):
+    """After the last cell, the report's kernel is stopped, not asked to tear itself down
+    (which takes half a second, and now and then hangs for seconds): its exit handlers
+    never run and no kernel process is left, whether the notebook passed or failed."""
+    import os
+
+    from ssi_analysis.report.execute import ReportFailed, execute
+
+    for i, last in enumerate(("pass", "raise ValueError('planted')")):
+        nb = nbformat.v4.new_notebook()
+        p = nbformat.v4.new_code_cell("record: str = ''")
+        p.metadata["tags"] = ["parameters"]
+        nb.cells = [p, nbformat.v4.new_code_cell(
+            "import atexit, json, os, pathlib\n"
+            "json.dump(os.getpid(), open(record, 'w'))\n"
+            "atexit.register(pathlib.Path(record + '.exit').write_text, 'torn down')\n"
+            + last)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nbformat.write(nb, tmp_path / f"n{i}.ipynb")
+        record = tmp_path / f"pid{i}.json"
+        try:
+            execute(tmp_path / f"n{i}.ipynb", tmp_path / f"out{i}.ipynb",
+                    {"record": str(record)})
+            assert i == 0
+        except ReportFailed as exc:
+            assert i == 1 and "planted" in str(exc)
+        pid = json.loads(record.read_text())
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+        assert not Path(f"{record}.exit").exists()

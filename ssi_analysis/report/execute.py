@@ -60,7 +60,12 @@ def execute(notebook: Path, output: Path, parameters: dict, *,
         def _run(tmp: Path) -> None:
             nonlocal nb
             try:
-                warm = {"km": kernel.ready()} if kernel is not None else {}
+                # a kept kernel stays; a new one is stopped at once when the notebook is
+                # done (its outputs are in): asked to shut down, IPython's kernel takes
+                # 0.5 s to tear the interpreter down, and now and then hangs until
+                # jupyter_client signals it 2.5 s later
+                warm = ({"km": kernel.ready()} if kernel is not None
+                        else {"shutdown_kernel": "immediate"})
                 nb = pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
                                          cwd=str(project_root()), kernel_name=kit_kernel(),
                                          progress_bar=False, report_mode=True,
@@ -93,11 +98,12 @@ KERNEL_NAME = "ssi-analysis-kit"
 
 # Run in a kept kernel before every report: the first time it records the state a new
 # kernel has once the kit is imported; every later time it puts that state back (figures,
-# Matplotlib settings, warning filters, environment, working folder, sys.path), then
+# Matplotlib settings, warning filters, environment, working folder, sys.path, the garbage
+# collector's thresholds), then
 # empties the namespace and restarts the execution counter, so a report's notebook and
 # page are byte-identical to those of a run in a new kernel (a test holds this).
 _RESET = """\
-import os, sys, types, warnings
+import gc, os, sys, types, warnings
 import matplotlib, matplotlib.pyplot
 import ssi_analysis.sections.member, ssi_analysis.sections.team
 kept = sys.modules.get("_ssi_kept_state")
@@ -105,8 +111,10 @@ if kept is None:
     kept = sys.modules["_ssi_kept_state"] = types.ModuleType("_ssi_kept_state")
     kept.rc, kept.filters = dict(matplotlib.rcParams), list(warnings.filters)
     kept.env, kept.cwd, kept.path = dict(os.environ), os.getcwd(), list(sys.path)
+    kept.gc = gc.get_threshold()
 else:
     matplotlib.pyplot.close("all")
+    gc.set_threshold(*kept.gc)
     dict.update(matplotlib.rcParams, kept.rc)
     warnings.filters[:] = kept.filters
     warnings._filters_mutated()
@@ -186,7 +194,7 @@ def kit_kernel() -> str:
     ``JUPYTER_PATH``, so that no other ``python3`` kernel (a user's, a conda one) can run
     the reports in an interpreter without the kit. The kernel keeps no IPython history
     (reports never write to the user's history database, and a kept kernel can restart
-    its execution counter).
+    its execution counter), and collects garbage less often (:mod:`ssi_analysis.kernel`).
     """
     global _KERNEL_DIR
     if _KERNEL_DIR is None:
@@ -194,7 +202,7 @@ def kit_kernel() -> str:
         spec = Path(_KERNEL_DIR) / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+            "argv": [sys.executable, "-m", "ssi_analysis.kernel", "-f", "{connection_file}",
                      "--log-level=ERROR", "--HistoryManager.enabled=False"],
             "display_name": "ssi-analysis", "language": "python"}), encoding="utf-8")
         atexit.register(shutil.rmtree, _KERNEL_DIR, True)
