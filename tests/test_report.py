@@ -476,3 +476,39 @@ def test_a_new_kernel_is_stopped_at_once_when_its_notebook_is_done(tmp_path):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
         assert not Path(f"{record}.exit").exists()
+
+
+def test_the_report_command_itself_loads_no_plotting_or_model_stack(tmp_path):
+    """Charts and fits run in the kernel; the process that runs `ssi-analysis report`
+    (config, scheduling, pages, index with its sparklines) does not pay for importing
+    Matplotlib, seaborn or statsmodels (1.5 s of every single report run)."""
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("x: int = 1")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell("y = x + 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    cfg = _cfg(tmp_path, f"reports:\n  - name: n\n    notebook: {tmp_path / 'n.ipynb'}\n")
+    code = ("import sys\nfrom ssi_analysis.cli import main\n"
+            f"try:\n    main(['-q', 'report', '--config', {str(cfg)!r}, '--out', "
+            f"{str(tmp_path / 'site')!r}])\nexcept SystemExit as e:\n    print('exit', e.code)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'seaborn', 'statsmodels', 'sklearn'}))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "[]", r.stdout
+    assert (tmp_path / "site" / "index.html").exists()
+
+
+def test_sparkline_draws_every_finite_value_and_nothing_for_fewer_than_two():
+    from ssi_analysis.report.index import sparkline_svg
+
+    svg = sparkline_svg([40, float("nan"), 42, 41, None], width=100, height=20)
+    pts = [tuple(map(float, p.split(","))) for p in
+           re.search(r'points="([^"]+)"', svg).group(1).split()]
+    assert [x for x, _ in pts] == [1.0, 50.0, 99.0]
+    assert pts[1][1] == 2.0 and pts[0][1] == 18.0          # highest at the top
+    assert 'aria-label="trend from 40 to 41"' in svg
+    assert sparkline_svg([40]) == "" and sparkline_svg([]) == ""

@@ -23,7 +23,6 @@ from .figures import (
     hours_figure,
     projection_figure,
     recent_figure,
-    sparkline_svg,
     standing_figure,
 )
 from .member import (
@@ -52,5 +51,5 @@ __all__ = ["PALETTE", "SSI_COLOR", "VERDICT_COLORS", "WIDTH", "activity_figure",
            "plot_pillar_history", "plot_posting_heatmap", "plot_ranks",
            "plot_snapshot_coverage", "plot_ssi_history", "plot_standing", "prediction_figure",
            "projection_figure",
-           "recent_figure", "set_theme", "sparkline_svg", "standing_figure",
+           "recent_figure", "set_theme", "standing_figure",
            "team_coverage_figure", "team_distribution_figure", "team_over_time_figure"]

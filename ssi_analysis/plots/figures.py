@@ -7,7 +7,6 @@ whether there is enough to draw and say in words what is missing when there is n
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .member import (
@@ -152,34 +151,6 @@ def coverage_figure(snapshots: pd.DataFrame):
     fig, ax = new_figure(WIDTH, 2.8)
     plot_snapshot_coverage(snapshots, ax=ax)
     return fig
-
-
-def sparkline_svg(values, *, width: int = 120, height: int = 28) -> str:
-    """Draw a tiny inline SVG line of ``values`` (for the index page); empty for < 2 values.
-
-    Parameters
-    ----------
-    values : sequence of float
-        The series, oldest first (NaN skipped).
-    width, height : int
-        Size in pixels.
-
-    Returns
-    -------
-    str
-        ``<svg>`` markup (numbers only: nothing from the user's data).
-    """
-    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], float)
-    if len(v) < 2:
-        return ""
-    lo, hi = float(v.min()), float(v.max())
-    span = hi - lo or 1.0
-    xs = np.linspace(1, width - 1, len(v))
-    ys = height - 2 - (v - lo) / span * (height - 4)
-    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
-    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} '
-            f'{height}" role="img" aria-label="trend from {v[0]:.0f} to {v[-1]:.0f}">'
-            f'<polyline fill="none" stroke="#333" stroke-width="1.5" points="{pts}"/></svg>')
 
 
 def projection_figure(projection: pd.DataFrame, *, pillars: bool = True):
