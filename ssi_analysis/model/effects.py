@@ -304,12 +304,14 @@ def _fit_pillar(panel, pillar, acts, max_lag, *, headroom, alpha, winsorize, mis
     if usable is None:
         return fit
     rows, codes, excluded, members = usable
+    del usable
     kept = _estimable(rows, codes, acts, lag_cols, members, fit)
     if not kept:
         return fit
     rows, kept = _merge_correlated(rows, kept, lag_cols, fit, JOINT_CORRELATION)
     cols = [c for a in kept for c in lag_cols[a]]
     data = rows.dropna(subset=cols)
+    del rows, codes                     # the fit's rows are in `data` (freed before the block)
     common = _data_notes(missing, freq, excluded, len(data))
     fit.n_periods = len(data)
     fit.n_members = len(np.unique(data["_m"].to_numpy()))
@@ -386,12 +388,14 @@ def _fit_all(snapshots, activity, freq, max_lag, headroom, alpha, coverage, wins
         acts = panel_activities(panel, max_lag)
     panel, n_breaks = drop_breaks(panel, breaks)
     missing = missing_share(panel, freq)
-    usable = panel[panel["usable"]]
-    per_member = usable.groupby("member_id").size()
-    if len(usable) < MIN_CHANGES or (per_member >= MIN_MEMBER_CHANGES).sum() == 0:
+    # counted, not copied: a copy of the usable rows would stay alive through every fit
+    use = panel["usable"].to_numpy(bool)
+    n_usable = int(use.sum())
+    per_member = np.bincount(pd.factorize(panel["member_id"])[0][use])
+    if n_usable < MIN_CHANGES or (per_member >= MIN_MEMBER_CHANGES).sum() == 0:
         unit = "weekly" if freq == "W" else "monthly"
         raise InsufficientDataError(
-            f"Not enough history to relate activity to pillar changes: {len(usable)} usable "
+            f"Not enough history to relate activity to pillar changes: {n_usable} usable "
             f"{unit} changes, at least {MIN_CHANGES} needed (about 6 months of regular "
             "snapshots, one at least every 8 days).")
     if not acts:
