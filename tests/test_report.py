@@ -374,15 +374,20 @@ plt.figure()
 """
 
 
-def _probe_notebook(path: Path) -> Path:
+def _notebook(path: Path, parameters: str, *cells: str) -> Path:
+    """Write a small notebook: a ``parameters`` cell, then code cells."""
     nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell("record: str = ''")
+    p = nbformat.v4.new_code_cell(parameters)
     p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell(_PROBE)]
+    nb.cells = [p, *map(nbformat.v4.new_code_cell, cells)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, path)
     return path
+
+
+def _probe_notebook(path: Path) -> Path:
+    return _notebook(path, "record: str = ''", _PROBE)
 
 
 def test_kept_kernels_give_byte_identical_reports_and_nothing_leaks(tmp_path):
@@ -426,13 +431,7 @@ def test_kept_kernels_give_byte_identical_reports_and_nothing_leaks(tmp_path):
 def test_a_report_that_kills_its_kernel_fails_alone_and_quietly(tmp_path):
     """The kept kernel died with a report: that report fails with one line, the next one
     gets a new kernel, and the worker exits without tracebacks or live kernels."""
-    die = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell("x: int = 1")
-    p.metadata["tags"] = ["parameters"]
-    die.cells = [p, nbformat.v4.new_code_cell("import os\nos._exit(1)")]
-    die.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"}
-    nbformat.write(die, tmp_path / "die.ipynb")
+    _notebook(tmp_path / "die.ipynb", "x: int = 1", "import os\nos._exit(1)")
     probe = _probe_notebook(tmp_path / "probe.ipynb")
     cfg = _cfg(tmp_path, f"reports:\n  - name: die\n    notebook: {tmp_path / 'die.ipynb'}\n"
                          f"  - name: after\n    notebook: {probe}\n"
@@ -454,17 +453,11 @@ def test_a_new_kernel_is_stopped_at_once_when_its_notebook_is_done(tmp_path):
     from ssi_analysis.report.execute import ReportFailed, execute
 
     for i, last in enumerate(("pass", "raise ValueError('planted')")):
-        nb = nbformat.v4.new_notebook()
-        p = nbformat.v4.new_code_cell("record: str = ''")
-        p.metadata["tags"] = ["parameters"]
-        nb.cells = [p, nbformat.v4.new_code_cell(
-            "import atexit, json, os, pathlib\n"
-            "json.dump(os.getpid(), open(record, 'w'))\n"
-            "atexit.register(pathlib.Path(record + '.exit').write_text, 'torn down')\n"
-            + last)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        nbformat.write(nb, tmp_path / f"n{i}.ipynb")
+        _notebook(tmp_path / f"n{i}.ipynb", "record: str = ''",
+                  "import atexit, json, os, pathlib\n"
+                  "json.dump(os.getpid(), open(record, 'w'))\n"
+                  "atexit.register(pathlib.Path(record + '.exit').write_text, 'torn down')\n"
+                  + last)
         record = tmp_path / f"pid{i}.json"
         try:
             execute(tmp_path / f"n{i}.ipynb", tmp_path / f"out{i}.ipynb",
@@ -482,13 +475,7 @@ def test_the_report_command_itself_loads_no_plotting_or_model_stack(tmp_path):
     """Charts and fits run in the kernel; the process that runs `ssi-analysis report`
     (config, scheduling, pages, index with its sparklines) does not pay for importing
     Matplotlib, seaborn or statsmodels (1.5 s of every single report run)."""
-    nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell("x: int = 1")
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell("y = x + 1")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, tmp_path / "n.ipynb")
+    _notebook(tmp_path / "n.ipynb", "x: int = 1", "y = x + 1")
     cfg = _cfg(tmp_path, f"reports:\n  - name: n\n    notebook: {tmp_path / 'n.ipynb'}\n")
     code = ("import sys\nfrom ssi_analysis.cli import main\n"
             f"try:\n    main(['-q', 'report', '--config', {str(cfg)!r}, '--out', "
