@@ -13,9 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import NOT_MODELLED
 from .inference import MemberOLS
-from .panel import drop_breaks, order_activities, panel_activities, prepare_panel
+from .panel import drop_breaks, panel_activities, prepare_panel
 
 #: Weeks a fit needs per coefficient.
 OBS_PER_COEF = 5
@@ -74,9 +73,8 @@ def persistence(snapshots, activity, pairs, *, max_lag: int = 8, alpha: float = 
     else:
         acts = panel_activities(panel, max_lag)
     panel, _ = drop_breaks(panel, breaks)
-    acts = order_activities(set(acts) - set(NOT_MODELLED))
     for a, p in pairs:
-        controls = [c for c in acts if c != a and c in acts and f"{c}_l0" in panel]
+        controls = [c for c in acts if c != a and f"{c}_l0" in panel]
         lags = max_lag
         while lags >= MIN_LAGS:
             d, cols = _fit(panel, a, p, controls, lags, headroom)
